@@ -1,0 +1,4 @@
+// The Wasm entry: every kernel family re-exports its kernels here. Memory is owned by the
+// TypeScript side (src/runtime/memory.ts): kernels never allocate, they take raw pointers.
+export * from './common/info';
+export * from './ops/activation';

@@ -1,0 +1,11 @@
+/**
+ * macflow: quantised and sparse CNN kernels in WebAssembly, with accelerator cost models.
+ * @packageDocumentation
+ */
+export * from './errors.js';
+export { init, Engine, type InitOptions, type Capabilities, type HostTensor, type TensorLike } from './runtime/engine.js';
+export { detectIsas, ISAS, type Isa } from './runtime/detect.js';
+export type { WasmSource, WasmOrigin } from './runtime/load.js';
+export { Tensor, DTYPE_BYTES, type DType, type TypedArrayOf } from './runtime/tensor.js';
+export { KERNELS, kernelName, type KernelInfo } from './kernels/registry.js';
+export { relu, type ReluOptions } from './ops/activation.js';

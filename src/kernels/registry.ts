@@ -1,0 +1,37 @@
+/**
+ * The one list of kernels. Tests and benchmarks iterate it; nothing else enumerates kernels.
+ * A kernel's full name carries its contract: `<dtypes>_<op>[_<tile>]__<isa>`, e.g.
+ * `u8s8_gemm_4x8c2__simd` (XNNPACK's convention).
+ * @module
+ */
+import type { Isa } from '../runtime/detect.js';
+import type { WasmKernels } from './exports.js';
+
+export interface KernelInfo {
+  /** Contract name without the build suffix, e.g. `q8_relu`. */
+  name: string;
+  /** Kernel family (folder under assembly/). */
+  family: 'common' | 'gemm' | 'conv' | 'ops' | 'quant';
+  /** The Wasm export that implements it. */
+  export: Exclude<keyof WasmKernels, 'memory' | 'heapBase' | 'buildIsa'>;
+  /** One line: what it computes. */
+  summary: string;
+  /** Builds that carry a distinct implementation (others run the scalar code path). */
+  vectorised: readonly Isa[];
+}
+
+export const KERNELS: readonly KernelInfo[] = [
+  { name: 'q8_relu', family: 'ops', export: 'q8_relu', summary: 'y = max(x, zero point) on int8/uint8', vectorised: ['simd', 'relaxed'] },
+];
+
+/** The contract name of a kernel in a build, e.g. `q8_relu__simd`. */
+export function kernelName(k: KernelInfo, isa: Isa): string {
+  return `${k.name}__${isa}`;
+}
+
+/** Looks a kernel up by its base name. */
+export function kernel(name: string): KernelInfo {
+  const k = KERNELS.find((x) => x.name === name);
+  if (!k) throw new Error(`no kernel named ${name}`);
+  return k;
+}

@@ -1,0 +1,6 @@
+/**
+ * The plain-TypeScript arithmetic spec of every kernel: naive loops, no tiling. Every Wasm kernel
+ * and build is tested bit-exact against these.
+ * @module
+ */
+export * from './activation.js';

@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    pool: 'forks',
+    // Node 20 runs relaxed SIMD only behind this flag; with it every test covers all three builds.
+    execArgv: ['--experimental-wasm-relaxed-simd'],
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+  },
+});
