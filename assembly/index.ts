@@ -2,3 +2,5 @@
 // TypeScript side (src/runtime/memory.ts): kernels never allocate, they take raw pointers.
 export * from './common/info';
 export * from './ops/activation';
+export * from './common/requant';
+export * from './gemm/u8s8';

@@ -4,3 +4,4 @@
  * @module
  */
 export * from './activation.js';
+export * from './gemm.js';
