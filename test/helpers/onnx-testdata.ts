@@ -1,0 +1,140 @@
+/**
+ * Reads the ONNX backend conformance tests shipped by Debian's libonnx-testdata
+ * (/usr/share/libonnx-testdata/data/node/<test>/): the node's attributes from model.onnx and the
+ * input/output TensorProtos. A minimal protobuf wire-format reader; test-only.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect } from 'vitest';
+
+export const ONNX_NODE_TESTS = '/usr/share/libonnx-testdata/data/node';
+
+type Field = { no: number; wire: number; value: number | bigint | Uint8Array };
+
+function varint(b: Uint8Array, pos: { p: number }): bigint {
+  let result = 0n;
+  let shift = 0n;
+  for (;;) {
+    const byte = b[pos.p++];
+    result |= BigInt(byte & 0x7f) << shift;
+    if (!(byte & 0x80)) return result;
+    shift += 7n;
+  }
+}
+
+function fields(b: Uint8Array): Field[] {
+  const out: Field[] = [];
+  const pos = { p: 0 };
+  while (pos.p < b.length) {
+    const key = Number(varint(b, pos));
+    const no = key >>> 3;
+    const wire = key & 7;
+    if (wire === 0) out.push({ no, wire, value: varint(b, pos) });
+    else if (wire === 1) {
+      out.push({ no, wire, value: b.subarray(pos.p, pos.p + 8) });
+      pos.p += 8;
+    } else if (wire === 2) {
+      const len = Number(varint(b, pos));
+      out.push({ no, wire, value: b.subarray(pos.p, pos.p + len) });
+      pos.p += len;
+    } else if (wire === 5) {
+      out.push({ no, wire, value: b.subarray(pos.p, pos.p + 4) });
+      pos.p += 4;
+    } else throw new Error(`unsupported protobuf wire type ${wire}`);
+  }
+  return out;
+}
+
+/** int64 varints as numbers (two's complement for negatives). */
+const i64 = (v: bigint) => Number(BigInt.asIntN(64, v));
+
+function packedVarints(f: Field[], no: number): number[] {
+  const out: number[] = [];
+  for (const x of f.filter((x) => x.no === no)) {
+    if (x.wire === 0) out.push(i64(x.value as bigint));
+    else {
+      const pos = { p: 0 };
+      const b = x.value as Uint8Array;
+      while (pos.p < b.length) out.push(i64(varint(b, pos)));
+    }
+  }
+  return out;
+}
+
+export interface OnnxTensor {
+  dims: number[];
+  dataType: number;
+  data: Int8Array | Uint8Array | Int32Array | Float32Array;
+}
+
+const DT = { FLOAT: 1, UINT8: 2, INT8: 3, INT32: 6, INT64: 7 } as const;
+
+/** Decodes a TensorProto (.pb). */
+export function readTensor(path: string): OnnxTensor {
+  const f = fields(new Uint8Array(readFileSync(path)));
+  const dims = packedVarints(f, 1);
+  const dataType = Number(f.find((x) => x.no === 2)!.value);
+  const raw = f.find((x) => x.no === 9)?.value as Uint8Array | undefined;
+  const n = dims.reduce((a, b) => a * b, 1);
+  const copy = (bytes: Uint8Array) => bytes.slice().buffer;
+  switch (dataType) {
+    case DT.FLOAT: {
+      if (raw) return { dims, dataType, data: new Float32Array(copy(raw)) };
+      const vals: number[] = [];
+      for (const x of f.filter((x) => x.no === 4)) {
+        const b = x.value as Uint8Array;
+        const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
+        if (x.wire === 5) vals.push(dv.getFloat32(0, true));
+        else for (let i = 0; i < b.length; i += 4) vals.push(dv.getFloat32(i, true));
+      }
+      return { dims, dataType, data: Float32Array.from(vals) };
+    }
+    case DT.UINT8:
+      return { dims, dataType, data: raw ? new Uint8Array(copy(raw)) : Uint8Array.from(packedVarints(f, 5)) };
+    case DT.INT8:
+      return { dims, dataType, data: raw ? new Int8Array(copy(raw)) : Int8Array.from(packedVarints(f, 5)) };
+    case DT.INT32:
+      return { dims, dataType, data: raw ? new Int32Array(copy(raw)) : Int32Array.from(packedVarints(f, 5)) };
+    case DT.INT64: {
+      const vals = raw ? Array.from(new BigInt64Array(copy(raw)), Number) : packedVarints(f, 7);
+      return { dims, dataType, data: Int32Array.from(vals) };
+    }
+    default:
+      throw new Error(`TensorProto data type ${dataType} not handled (n=${n})`);
+  }
+}
+
+export type OnnxAttribute = number | number[] | string | Float32Array;
+
+/** The first node of model.onnx: op type and attributes. */
+export function readNode(modelPath: string): { opType: string; attributes: Record<string, OnnxAttribute> } {
+  const model = fields(new Uint8Array(readFileSync(modelPath)));
+  const graph = fields(model.find((x) => x.no === 7)!.value as Uint8Array);
+  const node = fields(graph.find((x) => x.no === 1)!.value as Uint8Array);
+  const dec = new TextDecoder();
+  const opType = dec.decode(node.find((x) => x.no === 4)!.value as Uint8Array);
+  const attributes: Record<string, OnnxAttribute> = {};
+  for (const a of node.filter((x) => x.no === 5)) {
+    const af = fields(a.value as Uint8Array);
+    const name = dec.decode(af.find((x) => x.no === 1)!.value as Uint8Array);
+    const type = Number(af.find((x) => x.no === 20)?.value ?? 0);
+    if (type === 2) attributes[name] = i64(af.find((x) => x.no === 3)!.value as bigint);
+    else if (type === 7) attributes[name] = packedVarints(af, 8);
+    else if (type === 1) {
+      const b = af.find((x) => x.no === 2)!.value as Uint8Array;
+      attributes[name] = new DataView(b.buffer, b.byteOffset, 4).getFloat32(0, true);
+    } else if (type === 3) attributes[name] = dec.decode(af.find((x) => x.no === 4)!.value as Uint8Array);
+  }
+  return { opType, attributes };
+}
+
+/** Loads one conformance test case; fails (never skips) when the Debian package is missing. */
+export function loadNodeTest(name: string): { opType: string; attributes: Record<string, OnnxAttribute>; inputs: OnnxTensor[]; outputs: OnnxTensor[] } {
+  const dir = join(ONNX_NODE_TESTS, name);
+  expect(existsSync(dir), `${dir} is missing: install Debian's libonnx-testdata (apt-get install libonnx-testdata); .ci/run does this`).toBe(true);
+  const { opType, attributes } = readNode(join(dir, 'model.onnx'));
+  const set = join(dir, 'test_data_set_0');
+  const files = readdirSync(set);
+  const read = (prefix: string) => files.filter((f) => f.startsWith(prefix)).sort((a, b) => parseInt(a.slice(prefix.length)) - parseInt(b.slice(prefix.length))).map((f) => readTensor(join(set, f)));
+  return { opType, attributes, inputs: read('input_'), outputs: read('output_') };
+}
