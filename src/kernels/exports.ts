@@ -21,4 +21,10 @@ export interface WasmKernels {
   u8s8_gemm_packed_a_bytes(M: number, K: number): number;
   u8s8_gemm_pack_a(a: number, lda: number, M: number, K: number, packed: number, rowSums: number): number;
   u8s8_gemm(M: number, N: number, K: number, packedA: number, packedB: number, c: number, ldc: number, aMax: number): void;
+
+  // assembly/common/peak.ts
+  peak_dot_i16(iters: number, seed: number): number;
+  peak_dot_i16_macs_per_iter(): number;
+  peak_dot_relaxed(iters: number, seed: number): number;
+  peak_dot_relaxed_macs_per_iter(): number;
 }
