@@ -112,9 +112,14 @@ interface Smoke {
   scalar: Run;
 }
 let smoke: Smoke;
+let setupError: unknown;
 
-beforeAll(async () => {
-  // Fail, never skip: a missing browser must be visible in CI.
+/** Every test starts here: a setup failure (no Chromium, no build) fails each test, never skips it. */
+function ready(): void {
+  if (setupError !== undefined) throw setupError;
+}
+
+async function setup(): Promise<void> {
   if (!existsSync(CHROMIUM)) {
     throw new Error(`Chromium not found at ${CHROMIUM}: the browser smoke test needs Debian's chromium. Install it with \`apt-get install -y chromium\` (.ci/run does this).`);
   }
@@ -134,6 +139,15 @@ beforeAll(async () => {
   await page.goto(`${base}/`);
   await page.waitForFunction(() => (window as unknown as { smoke?: unknown }).smoke !== undefined, undefined, { timeout: 15_000 });
   smoke = (await page.evaluate(() => (window as unknown as { smoke: unknown }).smoke)) as Smoke;
+}
+
+beforeAll(async () => {
+  // A throwing beforeAll would make vitest report the tests as skipped; keep the error for them.
+  try {
+    await setup();
+  } catch (e) {
+    setupError = e;
+  }
 }, 30_000);
 
 afterAll(async () => {
@@ -144,6 +158,7 @@ afterAll(async () => {
 
 describe('browser (plain ESM page, headless Chromium)', () => {
   it('loads the built package and picks the relaxed build', () => {
+    ready();
     expect(smoke.error, 'page error').toBeUndefined();
     expect(pageErrors).toEqual([]);
     expect(smoke.detect).toEqual({ scalar: true, simd: true, relaxed: true });
@@ -153,6 +168,7 @@ describe('browser (plain ESM page, headless Chromium)', () => {
   });
 
   it('runs relu bit-exact on every build', () => {
+    ready();
     expect([smoke.best, smoke.simd, smoke.scalar].map((r) => [r.isa, r.buildIsa, r.caps.forced])).toEqual([
       ['relaxed', 2, false],
       ['simd', 1, true],
@@ -162,6 +178,7 @@ describe('browser (plain ESM page, headless Chromium)', () => {
   });
 
   it('loads a wasm served with the wrong MIME type', async () => {
+    ready();
     const r = await page.evaluate(async () => {
       const mf = (window as unknown as { mf: typeof import('../../src/index.js') }).mf;
       const e = await mf.init({ wasm: '/wrong-mime/macflow-simd.wasm' });
@@ -174,6 +191,7 @@ describe('browser (plain ESM page, headless Chromium)', () => {
   });
 
   it('explains an HTML 404 page served instead of the wasm', async () => {
+    ready();
     const r = await page.evaluate(async () => {
       const mf = (window as unknown as { mf: typeof import('../../src/index.js') }).mf;
       try {

@@ -23,10 +23,11 @@ let inline: InlineModule;
 beforeAll(async () => {
   // A copy of dist/ WITHOUT wasm/ next to it: the packaged-URL path cannot succeed there.
   dir = mkdtempSync(join(tmpdir(), 'macflow-inline-'));
-  // Source maps are left out: they point at ../src, which the copy does not have.
-  cpSync(join(root, 'dist'), join(dir, 'dist'), { recursive: true, filter: (f) => !f.endsWith('.map') });
+  cpSync(join(root, 'dist'), join(dir, 'dist'), { recursive: true });
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ type: 'module' }));
   symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'), 'dir');
+  // Only for the source maps (they point at ../src); nothing imports it.
+  symlinkSync(join(root, 'src'), join(dir, 'src'), 'dir');
   inline = (await import(/* @vite-ignore */ pathToFileURL(join(dir, 'dist/inline.js')).href)) as InlineModule;
 });
 
