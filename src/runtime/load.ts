@@ -60,7 +60,7 @@ async function compileBytes(bytes: Uint8Array, where: string): Promise<WebAssemb
 }
 
 async function readUrl(url: URL): Promise<WebAssembly.Module> {
-  const where = url.href;
+  const where = url.protocol === 'data:' ? `a data: URL (${url.href.length} characters)` : url.href;
   if (url.protocol === 'file:' && isNode()) {
     // process.getBuiltinModule keeps `node:fs` out of the static graph that browser bundlers see.
     const proc = (globalThis as unknown as { process: { getBuiltinModule?: (id: string) => unknown } }).process;
@@ -107,7 +107,7 @@ export async function loadModule(isa: Isa, source?: WasmSource): Promise<{ modul
     } catch {
       throw new WasmLoadError('init', `${JSON.stringify(String(source))} is not a valid URL.`, 'pass an absolute URL (file:, http:, https:) or a URL object.');
     }
-    return { module: await readUrl(url), origin: 'url', where: url.href };
+    return { module: await readUrl(url), origin: 'url', where: url.protocol === 'data:' ? 'data: URL' : url.href };
   }
   if (source instanceof ArrayBuffer) return { module: await compileBytes(new Uint8Array(source), 'the given bytes'), origin: 'bytes', where: 'bytes' };
   if (ArrayBuffer.isView(source)) {
