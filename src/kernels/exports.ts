@@ -21,4 +21,8 @@ export interface WasmKernels {
   u8s8_gemm_packed_a_bytes(M: number, K: number): number;
   u8s8_gemm_pack_a(a: number, lda: number, M: number, K: number, packed: number, rowSums: number): number;
   u8s8_gemm(M: number, N: number, K: number, packedA: number, packedB: number, c: number, ldc: number, aMax: number): void;
+
+  // assembly/quant/quantize.ts
+  f32q8_quantize(x: number, y: number, outer: number, C: number, inner: number, scales: number, zps: number, qmin: number, qmax: number, signed: number): void;
+  q8f32_dequantize(q: number, y: number, outer: number, C: number, inner: number, scales: number, zps: number, signed: number): void;
 }
