@@ -31,7 +31,7 @@ export interface QuantScheme {
   dtype: QDType;
   /** Bits used, 2..8 (default 8): restricts [qmin, qmax] inside the container (see module doc). */
   bits?: number;
-  /** Drop the lowest code (int8: -2^(N-1); uint8: 0). Default false. Ignored when qmin/qmax are given. */
+  /** Drop the lowest code (int8: -2^(N-1); uint8: 0). Default false. An explicit qmin/qmax overrides it. */
   narrowRange?: boolean;
   /** Smallest integer a value may take. Default from dtype, bits and narrowRange. */
   qmin?: number;
@@ -211,7 +211,8 @@ export function resolveScheme(op: string, scheme: QuantScheme, shape: readonly n
   if (scheme.qmax !== undefined) qmax = checkZeroPoint(op, 'params.qmax', scheme.qmax, dtype);
   if (qmin > qmax) throw new QuantError(op, `params.qmin = ${qmin} is greater than params.qmax = ${qmax}.`, 'pass qmin <= qmax, or omit both to use the N-bit range.');
   const size = shape.reduce((a, b) => a * b, 1);
-  const perChannel = isArrayLike(scheme.scale) && (scheme.scale.length !== 1 || isArrayLike(scheme.zeroPoint) && scheme.zeroPoint.length !== 1);
+  // Per channel as soon as either the scales or the zero points hold more than one value.
+  const perChannel = (isArrayLike(scheme.scale) && scheme.scale.length !== 1) || (isArrayLike(scheme.zeroPoint) && scheme.zeroPoint.length !== 1);
   let channels = 1;
   let outer = 1;
   let inner = size;

@@ -162,6 +162,15 @@ describe('quantize / dequantize kernels', () => {
       expect(Array.from(quantizeRef(x, [2, 3, 2], p))).toEqual(want);
       for (const e of engines) expect(Array.from(quantize(e, { data: x, shape: [2, 3, 2] }, p).data)).toEqual(want);
     });
+
+    it('one scale with per-channel zero points is per-channel too', () => {
+      const x = new Float32Array([1, 1, 1, 2, 2, 2]);
+      const p: QuantScheme = { dtype: 'uint8', scale: 0.5, zeroPoint: [10, 20, 30] };
+      const want = [12, 22, 32, 14, 24, 34];
+      expect(Array.from(quantizeRef(x, [2, 3], p))).toEqual(want);
+      for (const e of engines) expect(Array.from(quantize(e, { data: x, shape: [2, 3] }, p).data)).toEqual(want);
+      expect(() => quantizeRef(x, [2, 3], { ...p, zeroPoint: [1, 2] })).toThrow(/params.zeroPoint has 2 values but the tensor has 3 channels/);
+    });
   });
 
   it('round trip: |dequantize(quantize(x)) - x| <= scale / 2 inside the range', () => {
