@@ -5,3 +5,4 @@ export * from './ops/activation';
 export * from './common/requant';
 export * from './gemm/u8s8';
 export * from './common/peak';
+export * from './quant/quantize';

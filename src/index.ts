@@ -9,3 +9,19 @@ export type { WasmSource, WasmOrigin } from './runtime/load.js';
 export { Tensor, DTYPE_BYTES, type DType, type TypedArrayOf } from './runtime/tensor.js';
 export { KERNELS, kernelName, type KernelInfo } from './kernels/registry.js';
 export { relu, type ReluOptions } from './ops/activation.js';
+export * as quant from './quant/index.js';
+export {
+  quantParams,
+  quantize,
+  dequantize,
+  calibrate,
+  quantizeWeights,
+  quantizeBias,
+  type QuantScheme,
+  type TensorQuant,
+  type ChannelQuant,
+  type QuantParamsOptions,
+  type CalibrateOptions,
+  type QuantizeWeightsOptions,
+  type QuantizedWeights,
+} from './quant/index.js';

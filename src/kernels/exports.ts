@@ -27,4 +27,7 @@ export interface WasmKernels {
   peak_dot_i16_macs_per_iter(): number;
   peak_dot_relaxed(iters: number, seed: number): number;
   peak_dot_relaxed_macs_per_iter(): number;
+  // assembly/quant/quantize.ts
+  f32q8_quantize(x: number, y: number, outer: number, C: number, inner: number, scales: number, zps: number, qmin: number, qmax: number, signed: number): void;
+  q8f32_dequantize(q: number, y: number, outer: number, C: number, inner: number, scales: number, zps: number, signed: number): void;
 }

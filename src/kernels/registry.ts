@@ -22,6 +22,8 @@ export interface KernelInfo {
 
 export const KERNELS: readonly KernelInfo[] = [
   { name: 'q8_relu', family: 'ops', export: 'q8_relu', summary: 'y = max(x, zero point) on int8/uint8', vectorised: ['simd', 'relaxed'] },
+  { name: 'f32q8_quantize', family: 'quant', export: 'f32q8_quantize', summary: 'q = clamp(roundHalfEven(f32(x / scale)) + zero point, qmin, qmax), float32 -> int8/uint8, per tensor or per channel', vectorised: ['simd', 'relaxed'] },
+  { name: 'q8f32_dequantize', family: 'quant', export: 'q8f32_dequantize', summary: 'y = f32(q - zero point) * scale, int8/uint8 -> float32, per tensor or per channel', vectorised: ['simd', 'relaxed'] },
 ];
 
 /** The contract name of a kernel in a build, e.g. `q8_relu__simd`. */
