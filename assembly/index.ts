@@ -4,3 +4,5 @@ export * from './common/info';
 export * from './ops/activation';
 export * from './common/requant';
 export * from './gemm/u8s8';
+export * from './conv/im2col';
+export * from './conv/depthwise';

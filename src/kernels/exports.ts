@@ -21,4 +21,10 @@ export interface WasmKernels {
   u8s8_gemm_packed_a_bytes(M: number, K: number): number;
   u8s8_gemm_pack_a(a: number, lda: number, M: number, K: number, packed: number, rowSums: number): number;
   u8s8_gemm(M: number, N: number, K: number, packedA: number, packedB: number, c: number, ldc: number, aMax: number): void;
+
+  // assembly/conv/im2col.ts
+  u8_im2col(x: number, H: number, W: number, C: number, R: number, S: number, sh: number, sw: number, dh: number, dw: number, pt: number, pl: number, F: number, p0: number, rows: number, c0: number, Cg: number, zp: number, signed: number, dst: number): void;
+
+  // assembly/conv/depthwise.ts
+  q8_dwconv_direct(x: number, H: number, W: number, C: number, R: number, S: number, sh: number, sw: number, dh: number, dw: number, pt: number, pl: number, F: number, p0: number, rows: number, w16: number, xzp: number, signed: number, acc: number, ldacc: number): void;
 }

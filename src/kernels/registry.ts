@@ -22,6 +22,8 @@ export interface KernelInfo {
 
 export const KERNELS: readonly KernelInfo[] = [
   { name: 'q8_relu', family: 'ops', export: 'q8_relu', summary: 'y = max(x, zero point) on int8/uint8', vectorised: ['simd', 'relaxed'] },
+  { name: 'u8_im2col', family: 'conv', export: 'u8_im2col', summary: 'tiled im2col of NHWC int8/uint8 to uint8 rows (r, s, c), padding = zero point', vectorised: ['simd', 'relaxed'] },
+  { name: 'q8_dwconv_direct', family: 'conv', export: 'q8_dwconv_direct', summary: 'direct depthwise conv (multiplier 1) on NHWC int8/uint8, int32 sums, zero points subtracted', vectorised: ['simd', 'relaxed'] },
 ];
 
 /** The contract name of a kernel in a build, e.g. `q8_relu__simd`. */

@@ -5,3 +5,4 @@
  */
 export * from './activation.js';
 export * from './gemm.js';
+export * from './conv.js';
