@@ -38,7 +38,41 @@ export function q8_dwconv_direct(
     const out = acc + ((<usize>p * ldacc) << 2);
     let c = 0;
     if (ASC_FEATURE_SIMD) {
-      const z = i16x8.splat(<i16>xzp);
+      // uint8 x: x ^ 0x80 read as int8 is x - 128, so one signed path serves both dtypes.
+      const flip = i8x16.splat(signed ? 0 : -128);
+      const z = i16x8.splat(<i16>(signed ? xzp : xzp - 128));
+      // 16 channels per step: one x load feeds four i32x4 accumulators.
+      for (; c + 16 <= C; c += 16) {
+        let a0 = i32x4.splat(0);
+        let a1 = i32x4.splat(0);
+        let a2 = i32x4.splat(0);
+        let a3 = i32x4.splat(0);
+        for (let r = rLo; r < rHi; r++) {
+          const ih = ih0 + r * dh;
+          let xp = x + <usize>((ih * W + iw0 + sLo * dw) * C + c);
+          let wp = w16 + ((<usize>((r * S + sLo) * C + c)) << 1);
+          const xStep = <usize>(dw * C);
+          const wStep = <usize>C << 1;
+          for (let s = sLo; s < sHi; s++) {
+            const xb = v128.xor(v128.load(xp), flip);
+            const xl = i16x8.sub(i16x8.extend_low_i8x16_s(xb), z);
+            const xh = i16x8.sub(i16x8.extend_high_i8x16_s(xb), z);
+            const wl = v128.load(wp);
+            const wh = v128.load(wp, 16);
+            a0 = i32x4.add(a0, i32x4.extmul_low_i16x8_s(xl, wl));
+            a1 = i32x4.add(a1, i32x4.extmul_high_i16x8_s(xl, wl));
+            a2 = i32x4.add(a2, i32x4.extmul_low_i16x8_s(xh, wh));
+            a3 = i32x4.add(a3, i32x4.extmul_high_i16x8_s(xh, wh));
+            xp += xStep;
+            wp += wStep;
+          }
+        }
+        const o = out + (<usize>c << 2);
+        v128.store(o, a0);
+        v128.store(o, a1, 16);
+        v128.store(o, a2, 32);
+        v128.store(o, a3, 48);
+      }
       for (; c + 8 <= C; c += 8) {
         let a0 = i32x4.splat(0);
         let a1 = i32x4.splat(0);
@@ -48,8 +82,8 @@ export function q8_dwconv_direct(
           const wrow = w16 + ((<usize>(r * S * C + c)) << 1);
           for (let s = sLo; s < sHi; s++) {
             const iw = iw0 + s * dw;
-            const xb = v128.load64_zero(xrow + <usize>(iw * C));
-            const xv = i16x8.sub(signed ? i16x8.extend_low_i8x16_s(xb) : i16x8.extend_low_i8x16_u(xb), z);
+            const xb = v128.xor(v128.load64_zero(xrow + <usize>(iw * C)), flip);
+            const xv = i16x8.sub(i16x8.extend_low_i8x16_s(xb), z);
             const wv = v128.load(wrow + ((<usize>(s * C)) << 1));
             a0 = i32x4.add(a0, i32x4.extmul_low_i16x8_s(xv, wv));
             a1 = i32x4.add(a1, i32x4.extmul_high_i16x8_s(xv, wv));

@@ -184,6 +184,16 @@ describe('conv2d: batch, requantisation, layouts', () => {
     const res = Object.fromEntries(engines.map((e) => [e.isa, conv2d(e, { data: x, shape: [1, 1, 2, C] }, { data: w, shape: [2, 1, 1, C] }, { wZeroPoint: 127 }).toArray()]));
     expectAllAgree('wrapping 1x1', ref, res);
   });
+  it('int32 wrapping: accumulation depth 36,000 through im2col (int8, padded 3x3)', () => {
+    const c: Case = { H: 2, W: 3, C: 4000, M: 3, R: 3, S: 3, opts: { pads: [1, 0, 0, 1] }, xDtype: 'int8', xzp: 127, wzp: 127, seed: 22 };
+    const d = makeData(c);
+    d.x.fill(-128);
+    d.w.fill(-128);
+    const ref = conv2dRef(d.x, d.w, d.info, { xZeroPoint: 127, wZeroPoint: 127 });
+    expect(ref.some((v) => v !== 255 * 255 * 6 * 4000)).toBe(true); // the true sum does not fit in int32
+    const res = Object.fromEntries(engines.map((e) => [e.isa, conv2d(e, { data: d.x, shape: d.xShape }, { data: d.w, shape: d.wShape }, d.params).toArray()]));
+    expectAllAgree('wrapping im2col', ref, res);
+  });
   it('int32 wrapping: depthwise with 190x190 taps', () => {
     const c: Case = { H: 190, W: 191, C: 9, M: 9, R: 190, S: 190, opts: { groups: 9 }, xDtype: 'uint8', xzp: 0, wzp: 127, seed: 10 };
     const d = makeData(c);
