@@ -97,3 +97,29 @@ export function nhwcToNchw<A extends NumericArray>(x: A, N: number, H: number, W
 export function oihwToOhwi<A extends NumericArray>(w: A, M: number, I: number, R: number, S: number): A {
   return nchwToNhwc(w, M, I, R, S);
 }
+
+/**
+ * The lowered (im2col) rows of output pixels [p0, p0 + rows) of image n and group g, as the
+ * `u8_im2col` kernel writes them: K = R*S*Cg uint8 per row in (r, s, c) order, int8 x shifted to
+ * uint8 (x + 128), padded positions = `zpU8` (the activation zero point in the uint8 domain).
+ */
+export function im2colRef(x: ArrayLike<number>, signed: boolean, info: Conv2DInfo, n: number, g: number, p0: number, rows: number, zpU8: number): Uint8Array {
+  const { H, W, C, R, S, F, Cg, K } = info;
+  const out = new Uint8Array(rows * K);
+  for (let p = 0; p < rows; p++) {
+    const e = Math.floor((p0 + p) / F);
+    const f = (p0 + p) % F;
+    for (let r = 0; r < R; r++) {
+      for (let s = 0; s < S; s++) {
+        const ih = e * info.strides[0] - info.pads[0] + r * info.dilations[0];
+        const iw = f * info.strides[1] - info.pads[1] + s * info.dilations[1];
+        for (let c = 0; c < Cg; c++) {
+          const inside = ih >= 0 && ih < H && iw >= 0 && iw < W;
+          const v = inside ? x[((n * H + ih) * W + iw) * C + g * Cg + c] : zpU8;
+          out[p * K + (r * S + s) * Cg + c] = inside && signed ? v + 128 : v;
+        }
+      }
+    }
+  }
+  return out;
+}

@@ -1,11 +1,11 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
-  MemoryError, QuantError, ShapeError, UnsupportedError, ValueError, conv2d, conv2dInfo, init, packConvWeights, planConv2dTiles, IM2COL_TILE_BYTES,
+  KERNELS, MemoryError, QuantError, ShapeError, UnsupportedError, ValueError, conv2d, conv2dInfo, init, packConvWeights, planConv2dTiles, IM2COL_TILE_BYTES,
   type Conv2DOptions, type Conv2DParams, type Engine, type Requantize,
 } from '../../src/index.js';
 import { resolveOutputStage } from '../../src/descriptors/output-stage.js';
-import { conv2dRef, nchwToNhwc, nhwcToNchw, oihwToOhwi, requantizeRef } from '../../src/reference/index.js';
+import { conv2dRef, im2colRef, nchwToNhwc, nhwcToNchw, oihwToOhwi, requantizeRef } from '../../src/reference/index.js';
 import { allEngines, expectAllAgree, fillInts, rng } from '../helpers/engines.js';
 
 let engines: Engine[];
@@ -102,6 +102,47 @@ function check(c: Case): void {
 }
 
 const RQ: Requantize = { xScale: 0.05, wScale: 0.01, yScale: 0.9, yZeroPoint: 3, outputDtype: 'int8' };
+
+describe('conv kernels (registry)', () => {
+  it('every conv kernel of the registry is exported by every build', () => {
+    const conv = KERNELS.filter((k) => k.family === 'conv');
+    expect(conv.map((k) => k.name).sort()).toEqual(['q8_dwconv_direct', 'u8_im2col']);
+    for (const e of engines) for (const k of conv) expect(typeof e.kernels[k.export], `${k.name}__${e.isa}`).toBe('function');
+  });
+
+  it('u8_im2col writes the reference rows for tiles starting mid-row, in and beyond the padding', () => {
+    const shapes: [number[], number[], Conv2DOptions][] = [
+      [[2, 7, 9, 6], [4, 3, 3, 3], { groups: 2, pads: [2, 3, 1, 0], strides: [1, 2], dilations: [1, 2] }],
+      [[1, 5, 6, 37], [2, 2, 5, 37], { pads: [4, 4, 4, 4] }],
+      [[1, 4, 4, 17], [3, 1, 1, 17], { strides: 3, pads: [0, 0, 2, 2] }],
+    ];
+    for (const [xs, ws, opts] of shapes) {
+      const info = conv2dInfo(xs, ws, opts);
+      for (const signed of [true, false]) {
+        const rand = rng(xs[3]);
+        const x = signed ? fillInts(new Int8Array(xs.reduce((a, b) => a * b)), -128, 127, rand) : fillInts(new Uint8Array(xs.reduce((a, b) => a * b)), 0, 255, rand);
+        const n = xs[0] - 1;
+        const g = info.groups - 1;
+        const EF = info.E * info.F;
+        for (const [p0, rows] of [[0, EF], [1, Math.max(1, EF - 2)], [Math.floor(EF / 2), EF - Math.floor(EF / 2)]]) {
+          const ref = im2colRef(x, signed, info, n, g, p0, rows, 77);
+          const res: Record<string, Uint8Array> = {};
+          for (const e of engines) {
+            const [px, pd] = e.heap.allocMany('test', [x.length, rows * info.K + 64]);
+            new Uint8Array(e.heap.memory.buffer, px, x.length).set(new Uint8Array(x.buffer));
+            const guard = new Uint8Array(e.heap.memory.buffer, pd, rows * info.K + 64).fill(0xee);
+            e.kernels.u8_im2col(px + n * info.H * info.W * info.C, info.H, info.W, info.C, info.R, info.S, info.strides[0], info.strides[1], info.dilations[0], info.dilations[1], info.pads[0], info.pads[1], info.F, p0, rows, g * info.Cg, info.Cg, 77, signed ? 1 : 0, pd);
+            res[e.isa] = guard.slice(0, rows * info.K);
+            expect(guard.slice(rows * info.K).every((v) => v === 0xee), 'no write past the tile').toBe(true);
+            e.heap.release(px);
+            e.heap.release(pd);
+          }
+          expectAllAgree(`im2col ${JSON.stringify(xs)} p0=${p0} rows=${rows} signed=${signed}`, ref, res);
+        }
+      }
+    }
+  });
+});
 
 describe('conv2d: kernels, strides, dilations, pads', () => {
   const kernels: [number, number][] = [[1, 1], [3, 3], [5, 5], [7, 7], [1, 5], [5, 1], [1, 3], [3, 1]];
