@@ -31,9 +31,15 @@ export interface Conv2DOptions {
   pads?: number | readonly [number, number, number, number] | AutoPad;
   /** Groups: C and M must both be multiples. groups == C is a depthwise convolution. Default 1. */
   groups?: number;
-  /** Layout of x and y. Default `'NHWC'`. */
+  /**
+   * Layout of x and y. Default `'NHWC'` (native). `'NCHW'` costs one transposing pass over x and
+   * one over y in JavaScript, plus an NHWC copy of each in Wasm memory for the call.
+   */
   layout?: ActivationLayout;
-  /** Layout of w. Default `'OHWI'`. */
+  /**
+   * Layout of w. Default `'OHWI'` (native; packing reads it as is). `'OIHW'` is transposed to
+   * OHWI when packed: once per call, or once in total with `packConvWeights`.
+   */
   weightLayout?: WeightLayout;
 }
 
@@ -54,12 +60,15 @@ export interface Conv2DInfo {
   /** Output height and width. */
   E: number;
   F: number;
+  /** Strides [sh, sw] in input pixels. */
   strides: [number, number];
+  /** Dilations [dh, dw]: distance between kernel taps in input pixels. */
   dilations: [number, number];
   /** Explicit pads `[top, left, bottom, right]` after resolving auto_pad. */
   pads: [number, number, number, number];
   /** The auto_pad mode the pads came from, or `'explicit'`. */
   padMode: AutoPad | 'explicit';
+  /** Number of groups (channels of a group only see each other). */
   groups: number;
   /** Input channels per group (C / groups) and output channels per group (M / groups). */
   Cg: number;
@@ -72,6 +81,7 @@ export interface Conv2DInfo {
   K: number;
   /** Dense multiply-accumulates: N * M * E * F * R * S * Cg. */
   macs: number;
+  /** Layouts of x / y and of w as given. */
   layout: ActivationLayout;
   weightLayout: WeightLayout;
   /** Shapes in the caller's layouts. */
@@ -82,11 +92,14 @@ export interface Conv2DInfo {
 
 /** What the weights alone determine (see {@link convWeightInfo}). */
 export interface ConvWeightInfo {
+  /** Output channels (filters). */
   M: number;
+  /** Kernel height and width. */
   R: number;
   S: number;
   /** Input channels per group (the filter's input depth). */
   Cg: number;
+  /** Number of groups. */
   groups: number;
   /** Output channels per group. */
   Mg: number;

@@ -56,11 +56,14 @@ export interface Conv2DParams extends Conv2DOptions, QuantParams {
  * weights in [R, S, M] order (direct depthwise). Call {@link PackedConvWeights.dispose} when done.
  */
 export class PackedConvWeights {
-  /** The weight geometry this packing was made for. */
+  /** Output channels (filters). */
   readonly M: number;
+  /** Kernel height and width. */
   readonly R: number;
   readonly S: number;
+  /** Input channels per group (the filter's input depth). */
   readonly Cg: number;
+  /** Groups the weights were packed for. */
   readonly groups: number;
   /** Layout the weights were given in (and in which `wShape` is stated). */
   readonly weightLayout: WeightLayout;

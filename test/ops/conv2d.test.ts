@@ -250,6 +250,21 @@ describe('conv2d: batch, requantisation, layouts', () => {
     check({ H: 6, W: 7, C: 8, M: 4, R: 3, S: 3, opts: { groups: 2, pads: 'same_upper' }, xDtype: 'uint8', xzp: 3, wzp: 1, bias: 'rand', requantize: RQ, layouts: true, seed: 12 });
     check({ H: 6, W: 7, C: 8, M: 8, R: 3, S: 3, opts: { groups: 8, pads: 'same_upper' }, xzp: 3, wzp: 'pc', bias: 'rand', requantize: RQ, layouts: true, seed: 13 });
   });
+  it('NCHW input and OIHW weights as engine tensors', () => {
+    const c: Case = { N: 2, H: 5, W: 6, C: 4, M: 6, R: 3, S: 3, opts: { groups: 2, pads: 'same_lower', strides: 2 }, xDtype: 'uint8', xzp: 90, wzp: 'pc', bias: 'rand', requantize: RQ, seed: 23 };
+    const d = makeData(c);
+    const ref = reference(d);
+    const { N, H, W, C, M, R, S, E, F, Cg } = d.info;
+    const res: Record<string, ArrayLike<number>> = {};
+    for (const e of engines) {
+      const xt = e.tensor('uint8', [N, C, H, W], nhwcToNchw(d.x as Uint8Array, N, H, W, C));
+      const wt = e.tensor('int8', [M, Cg, R, S], nhwcToNchw(d.w, M, R, S, Cg));
+      const y = conv2d(e, xt, wt, { ...d.params, layout: 'NCHW', weightLayout: 'OIHW' });
+      res[e.isa] = nchwToNhwc(y.toArray() as Int8Array, N, M, E, F);
+      for (const t of [xt, wt, y]) t.dispose();
+    }
+    expectAllAgree('tensors NCHW/OIHW', ref, res);
+  });
   it('writes into options.out', () => {
     for (const e of engines) {
       const out = e.tensor('int32', [1, 3, 3, 2]);
