@@ -295,6 +295,9 @@ export function conv2d(engine: Engine, x: TensorLike<'int8' | 'uint8'>, w: Tenso
     info = conv2dInfo(xShape, wShape, params, op);
     algorithm = chooseAlgorithm(op, params.algorithm, info.Cg, info.Mg);
   }
+  if (params.out !== undefined && ((params.out as unknown) === x || (params.out as unknown) === w)) {
+    throw new ValueError(op, 'options.out is the input tensor itself; a convolution reads each input pixel many times, so it cannot run in place.', 'pass a separate output tensor, or omit out.');
+  }
   const stage = resolveOutputStage(op, params, info.M, xDtype);
   const outDtype = stage.requant ? stage.requant.outputDtype : 'int32';
   const outBytes = outDtype === 'int32' ? 4 : 1;

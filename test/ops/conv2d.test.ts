@@ -366,7 +366,7 @@ describe('conv2d: random shapes (fast-check)', () => {
           });
         },
       ),
-      { seed: 20261126, numRuns: 60 },
+      { seed: 20261126, numRuns: 100 },
     );
   });
 });
@@ -376,6 +376,7 @@ describe('conv2d: bad inputs', () => {
     const e = engines[1];
     const x = { data: new Int8Array(1 * 5 * 5 * 3), shape: [1, 5, 5, 3] };
     const w = { data: new Int8Array(4 * 3 * 3 * 3), shape: [4, 3, 3, 3] };
+    const xt = e.tensor('uint8', [1, 3, 3, 1]);
     const before = e.heap.memoryBytes;
     const live = e.heap.liveCount;
     const bad: [() => unknown, new (...a: never[]) => Error, RegExp][] = [
@@ -417,8 +418,10 @@ describe('conv2d: bad inputs', () => {
       expect((err as Error).message).toMatch(msg);
       expect((err as Error).message).toMatch(/^conv2d: .*Fix: /s);
     }
+    expect(() => conv2d(e, xt, { data: new Int8Array(1), shape: [1, 1, 1, 1] }, { requantize: RQ, out: xt as never })).toThrow(/cannot run in place/);
     expect(e.heap.liveCount).toBe(live + 1); // only the out tensor made above
     expect(e.heap.memoryBytes).toBe(before);
+    xt.dispose();
     check({ H: 5, W: 5, C: 3, M: 4, R: 3, S: 3, opts: { pads: 1 }, xzp: 1, wzp: 'pc', bias: 'rand', requantize: RQ, seed: 21 });
   });
 
