@@ -6,3 +6,5 @@ export * from './common/requant';
 export * from './gemm/u8s8';
 export * from './common/peak';
 export * from './quant/quantize';
+export * from './conv/im2col';
+export * from './conv/depthwise';

@@ -25,3 +25,9 @@ export {
   type QuantizeWeightsOptions,
   type QuantizedWeights,
 } from './quant/index.js';
+export { conv2dInfo, convWeightInfo, type Conv2DInfo, type Conv2DOptions, type ConvWeightInfo, type AutoPad, type ActivationLayout, type WeightLayout } from './descriptors/conv.js';
+export type { QuantParams, Requantize } from './descriptors/output-stage.js';
+export {
+  conv2d, packConvWeights, planConv2dTiles, PackedConvWeights, IM2COL_TILE_BYTES, ACC_TILE_BYTES,
+  type Conv2DParams, type Conv2DAlgorithm, type PackConvWeightsOptions, type Conv2DTilePlan,
+} from './ops/conv2d.js';

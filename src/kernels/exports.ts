@@ -30,4 +30,9 @@ export interface WasmKernels {
   // assembly/quant/quantize.ts
   f32q8_quantize(x: number, y: number, outer: number, C: number, inner: number, scales: number, zps: number, qmin: number, qmax: number, signed: number): void;
   q8f32_dequantize(q: number, y: number, outer: number, C: number, inner: number, scales: number, zps: number, signed: number): void;
+  // assembly/conv/im2col.ts
+  u8_im2col(x: number, H: number, W: number, C: number, R: number, S: number, sh: number, sw: number, dh: number, dw: number, pt: number, pl: number, F: number, p0: number, rows: number, c0: number, Cg: number, zp: number, signed: number, dst: number): void;
+
+  // assembly/conv/depthwise.ts
+  q8_dwconv_direct(x: number, H: number, W: number, C: number, R: number, S: number, sh: number, sw: number, dh: number, dw: number, pt: number, pl: number, F: number, p0: number, rows: number, w16: number, xzp: number, signed: number, acc: number, ldacc: number): void;
 }

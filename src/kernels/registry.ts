@@ -24,6 +24,8 @@ export const KERNELS: readonly KernelInfo[] = [
   { name: 'q8_relu', family: 'ops', export: 'q8_relu', summary: 'y = max(x, zero point) on int8/uint8', vectorised: ['simd', 'relaxed'] },
   { name: 'f32q8_quantize', family: 'quant', export: 'f32q8_quantize', summary: 'q = clamp(roundHalfEven(f32(x / scale)) + zero point, qmin, qmax), float32 -> int8/uint8, per tensor or per channel', vectorised: ['simd', 'relaxed'] },
   { name: 'q8f32_dequantize', family: 'quant', export: 'q8f32_dequantize', summary: 'y = f32(q - zero point) * scale, int8/uint8 -> float32, per tensor or per channel', vectorised: ['simd', 'relaxed'] },
+  { name: 'u8_im2col', family: 'conv', export: 'u8_im2col', summary: 'tiled im2col of NHWC int8/uint8 to uint8 rows (r, s, c), padding = zero point', vectorised: ['simd', 'relaxed'] },
+  { name: 'q8_dwconv_direct', family: 'conv', export: 'q8_dwconv_direct', summary: 'direct depthwise conv (multiplier 1) on NHWC int8/uint8, int32 sums, zero points subtracted', vectorised: ['simd', 'relaxed'] },
 ];
 
 /** The contract name of a kernel in a build, e.g. `q8_relu__simd`. */

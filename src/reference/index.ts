@@ -6,3 +6,4 @@
 export * from './activation.js';
 export * from './gemm.js';
 export * from './quant.js';
+export * from './conv.js';
