@@ -204,18 +204,12 @@ function isPerIsaMap(wasm: InitOptions['wasm']): wasm is Partial<Record<Isa, Was
 }
 
 /**
- * Loads and instantiates the best kernel build this runtime validates (relaxed SIMD, then SIMD,
- * then scalar), or the one forced with `options.isa`.
- *
- * @example
- * ```ts
- * import { init } from 'macflow';
- * const mf = await init();              // best build
- * console.log(mf.capabilities().reason);
- * const scalar = await init({ isa: 'scalar' });
- * ```
+ * Instantiates a kernel build: the one forced with `options.isa`, else the best this runtime
+ * validates (relaxed SIMD, then SIMD, then scalar). Without `options.wasm` the binary comes from
+ * `packaged(isa)`. The public `init` (src/runtime/packaged.ts) and the inlined entry wrap this.
+ * @internal
  */
-export async function init(options: InitOptions = {}): Promise<Engine> {
+export async function initEngine(options: InitOptions = {}, packaged: ((isa: Isa) => URL) | undefined): Promise<Engine> {
   const available = detectIsas();
   const maxBytes = options.maxMemoryBytes ?? WASM32_MAX_BYTES;
   if (!Number.isSafeInteger(maxBytes) || maxBytes < 65536) {
@@ -240,7 +234,7 @@ export async function init(options: InitOptions = {}): Promise<Engine> {
   }
   const source = pickSource(options.wasm, isa);
   if (perIsa && source === undefined) throw new ValueError('init', `options.wasm has no source for the ${isa} build.`, `add wasm.${isa}, or force a build you provided.`);
-  const { module, origin, where } = await loadModule(isa, source);
+  const { module, origin, where } = await loadModule(isa, source, packaged);
   let kernels: WasmKernels;
   try {
     kernels = (await instantiate<Record<string, unknown>>(module, {})).exports as unknown as WasmKernels;

@@ -13,19 +13,6 @@ export type WasmSource = string | URL | ArrayBuffer | ArrayBufferView | WebAssem
 /** How a module was obtained, for {@link Capabilities}. */
 export type WasmOrigin = 'packaged' | 'url' | 'bytes' | 'module';
 
-// Literal URLs so that bundlers (Vite, webpack, Rollup) see and copy the assets. The path is
-// relative to src/runtime/ and dist/runtime/ alike: both sit two levels below the package root.
-function packagedUrl(isa: Isa): URL {
-  switch (isa) {
-    case 'scalar':
-      return new URL('../../wasm/macflow-scalar.wasm', import.meta.url);
-    case 'simd':
-      return new URL('../../wasm/macflow-simd.wasm', import.meta.url);
-    case 'relaxed':
-      return new URL('../../wasm/macflow-relaxed.wasm', import.meta.url);
-  }
-}
-
 const MAGIC = [0x00, 0x61, 0x73, 0x6d];
 const hex = (b: Uint8Array) => Array.from(b.subarray(0, 4), (x) => x.toString(16).padStart(2, '0')).join(' ');
 
@@ -93,10 +80,11 @@ async function readUrl(url: URL): Promise<WebAssembly.Module> {
   return compileBytes(bytes, where);
 }
 
-/** Resolves a source (or the packaged binary of `isa`) to a compiled module. */
-export async function loadModule(isa: Isa, source?: WasmSource): Promise<{ module: WebAssembly.Module; origin: WasmOrigin; where: string }> {
+/** Resolves a source (or, without one, the packaged binary of `isa`) to a compiled module. */
+export async function loadModule(isa: Isa, source: WasmSource | undefined, packaged: ((isa: Isa) => URL) | undefined): Promise<{ module: WebAssembly.Module; origin: WasmOrigin; where: string }> {
   if (source === undefined) {
-    const url = packagedUrl(isa);
+    if (!packaged) throw new WasmLoadError('init', `no binary was given for the ${isa} build.`, 'pass init({ wasm: url | bytes | WebAssembly.Module }), or import init from the main entry, which knows where the packaged binaries are.');
+    const url = packaged(isa);
     return { module: await readUrl(url), origin: 'packaged', where: url.href };
   }
   if (source instanceof WebAssembly.Module) return { module: source, origin: 'module', where: 'WebAssembly.Module' };

@@ -1,0 +1,34 @@
+/**
+ * Everything macflow exports except `init`, which src/index.ts adds with the packaged binaries
+ * and dist/inline.js with the inlined ones.
+ * @module
+ */
+export * from './errors.js';
+export { Engine, type InitOptions, type Capabilities, type HostTensor, type TensorLike } from './runtime/engine.js';
+export { detectIsas, ISAS, type Isa } from './runtime/detect.js';
+export type { WasmSource, WasmOrigin } from './runtime/load.js';
+export { Tensor, DTYPE_BYTES, type DType, type TypedArrayOf } from './runtime/tensor.js';
+export { KERNELS, kernelName, type KernelInfo } from './kernels/registry.js';
+export { relu, type ReluOptions } from './ops/activation.js';
+export * as quant from './quant/index.js';
+export {
+  quantParams,
+  quantize,
+  dequantize,
+  calibrate,
+  quantizeWeights,
+  quantizeBias,
+  type QuantScheme,
+  type TensorQuant,
+  type ChannelQuant,
+  type QuantParamsOptions,
+  type CalibrateOptions,
+  type QuantizeWeightsOptions,
+  type QuantizedWeights,
+} from './quant/index.js';
+export { conv2dInfo, convWeightInfo, type Conv2DInfo, type Conv2DOptions, type ConvWeightInfo, type AutoPad, type ActivationLayout, type WeightLayout } from './descriptors/conv.js';
+export type { QuantParams, Requantize } from './descriptors/output-stage.js';
+export {
+  conv2d, packConvWeights, planConv2dTiles, PackedConvWeights, IM2COL_TILE_BYTES, ACC_TILE_BYTES,
+  type Conv2DParams, type Conv2DAlgorithm, type PackConvWeightsOptions, type Conv2DTilePlan,
+} from './ops/conv2d.js';
