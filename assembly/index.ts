@@ -4,3 +4,5 @@ export * from './common/info';
 export * from './ops/activation';
 export * from './common/requant';
 export * from './gemm/u8s8';
+export * from './ops/pool';
+export * from './ops/softmax';

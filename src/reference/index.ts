@@ -5,3 +5,5 @@
  */
 export * from './activation.js';
 export * from './gemm.js';
+export * from './pool.js';
+export * from './softmax.js';
