@@ -65,6 +65,23 @@ export function q8_maxpool2d(
             }
             v128.store(dst + c, m);
           }
+          if (c + 8 <= C) {
+            // 8 channels: 64-bit loads and store (never touches bytes past the row).
+            let m = signed ? i8x16.splat(-128) : i8x16.splat(0);
+            for (let i = 0; i < kh; i++) {
+              const ih = hs + i * dh;
+              if (<u32>ih >= <u32>H) continue;
+              const xr = xn + <usize>ih * rowStride + c;
+              for (let j = 0; j < kw; j++) {
+                const iw = ws + j * dw;
+                if (<u32>iw >= <u32>W) continue;
+                const v = v128.load64_zero(xr + <usize>iw * C);
+                m = signed ? i8x16.max_s(m, v) : i8x16.max_u(m, v);
+              }
+            }
+            v128.store64_lane(dst + c, m, 0);
+            c += 8;
+          }
         }
         for (; c < C; c++) {
           let m: i32 = signed ? -128 : 0;
@@ -148,6 +165,30 @@ export function q8_avgpool2d(
             const p = i16x8.narrow_i32x4_s(a0, a1);
             const q = i16x8.narrow_i32x4_s(a2, a3);
             v128.store(dst + c, signed ? i8x16.narrow_i16x8_s(p, q) : i8x16.narrow_i16x8_u(p, q));
+          }
+          if (c + 8 <= C) {
+            // 8 channels: 64-bit loads and store.
+            let a0 = i32x4.splat(padSum);
+            let a1 = a0;
+            for (let ih = h0; ih < h1; ih++) {
+              const xr = xn + <usize>ih * rowStride + c;
+              for (let iw = w0; iw < w1; iw++) {
+                const v = v128.load64_zero(xr + <usize>iw * C);
+                const lo = signed ? i16x8.extend_low_i8x16_s(v) : i16x8.extend_low_i8x16_u(v);
+                a0 = i32x4.add(a0, i32x4.extend_low_i16x8_s(lo));
+                a1 = i32x4.add(a1, i32x4.extend_high_i16x8_s(lo));
+              }
+            }
+            if (cnt <= F32_DIV_MAX_COUNT) {
+              a0 = i32x4.sub(f32x4.add(f32x4.div(f32x4.convert_i32x4_s(a0), fcnt), magic), bits);
+              a1 = i32x4.sub(f32x4.add(f32x4.div(f32x4.convert_i32x4_s(a1), fcnt), magic), bits);
+            } else {
+              a0 = divLanes(a0, cnt);
+              a1 = divLanes(a1, cnt);
+            }
+            const p = i16x8.narrow_i32x4_s(a0, a1);
+            v128.store64_lane(dst + c, signed ? i8x16.narrow_i16x8_s(p, p) : i8x16.narrow_i16x8_u(p, p), 0);
+            c += 8;
           }
         }
         for (; c < C; c++) {

@@ -180,13 +180,13 @@ describe('globalAvgPool', () => {
     });
 
     it(`${dtype}: windows above 32,768 positions use exact integer division`, () => {
-      const shape = [1, 200, 200, 17];
-      const x = data(dtype, 200 * 200 * 17, 99);
+      const shape = [1, 200, 200, 25]; // 25 channels: the 16-, 8- and 1-channel paths
+      const x = data(dtype, 200 * 200 * 25, 99);
       const ref = avgPool2dRef(x, pool2dInfo('t', shape, { kernel: [200, 200] }), false, 0);
       expectAllAgree(`globalAvgPool ${dtype} 200x200`, ref, runAll((e) => globalAvgPool(e, { data: x, shape })));
       // A tie at count 40,000: half the positions v, half v + 1 -> v + 0.5, rounds to the even one.
-      const t = dtype === 'int8' ? new Int8Array(200 * 200 * 17) : new Uint8Array(200 * 200 * 17);
-      for (let i = 0; i < t.length; i++) t[i] = (Math.floor(i / 17) % 2) + (i % 17) + 2 * (i % 17); // channel c: 3c and 3c + 1
+      const t = dtype === 'int8' ? new Int8Array(200 * 200 * 25) : new Uint8Array(200 * 200 * 25);
+      for (let i = 0; i < t.length; i++) t[i] = (Math.floor(i / 25) % 2) + 3 * (i % 25); // channel c: 3c and 3c + 1
       const tref = avgPool2dRef(t, pool2dInfo('t', shape, { kernel: [200, 200] }), false, 0);
       expect(Array.from(tref).slice(0, 4)).toEqual([0, 4, 6, 10]); // 0.5 -> 0, 3.5 -> 4, 6.5 -> 6, 9.5 -> 10
       expectAllAgree(`globalAvgPool ${dtype} ties 200x200`, tref, runAll((e) => globalAvgPool(e, { data: t, shape })));
