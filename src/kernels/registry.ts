@@ -27,7 +27,7 @@ export const KERNELS: readonly KernelInfo[] = [
   { name: 'q8_requantize', family: 'common', export: 'q8_requantize', summary: 'zero-point correction + f32 multiplier, round half to even, clamp, narrow to int8/uint8', vectorised: ['simd', 'relaxed'] },
   { name: 'q8_maxpool2d_nhwc', family: 'ops', export: 'q8_maxpool2d', summary: 'max pooling NHWC int8/uint8, pads, strides, dilations', vectorised: ['simd', 'relaxed'] },
   { name: 'q8_avgpool2d_nhwc', family: 'ops', export: 'q8_avgpool2d', summary: 'average pooling NHWC int8/uint8, exact round half to even (also global average pooling)', vectorised: ['simd', 'relaxed'] },
-  { name: 'q8_softmax', family: 'ops', export: 'q8_softmax', summary: 'softmax over the last axis from a host exp table, float64 sums, uint8/int8 (scale 1/256) or float32 out', vectorised: ['simd', 'relaxed'] },
+  { name: 'q8_softmax', family: 'ops', export: 'q8_softmax', summary: 'softmax over the last axis from a host exp table, float64 sequential sums (only the row max is vectorised), uint8/int8 (scale 1/256) or float32 out', vectorised: ['simd', 'relaxed'] },
 ];
 
 /** The contract name of a kernel in a build, e.g. `q8_relu__simd`. */

@@ -33,6 +33,10 @@ const KIND: Record<SoftmaxOutput, number> = { uint8: 0, int8: 1, float32: 2 };
  * computed once on the host in float64 (Math.exp) and handed to the kernel as a 256-entry table;
  * sums are float64 in index order; quantised outputs round half to even and clamp at 255.
  */
+export function softmax(engine: Engine, x: TensorLike<'int8' | 'uint8'>, options: SoftmaxOptions & { output: 'float32' }): Tensor<'float32'>;
+export function softmax(engine: Engine, x: TensorLike<'int8' | 'uint8'>, options: SoftmaxOptions & { output: 'int8' }): Tensor<'int8'>;
+export function softmax(engine: Engine, x: TensorLike<'int8' | 'uint8'>, options: SoftmaxOptions & { output?: 'uint8' }): Tensor<'uint8'>;
+export function softmax(engine: Engine, x: TensorLike<'int8' | 'uint8'>, options: SoftmaxOptions): Tensor<'uint8' | 'int8' | 'float32'>;
 export function softmax(engine: Engine, x: TensorLike<'int8' | 'uint8'>, options: SoftmaxOptions): Tensor<'uint8' | 'int8' | 'float32'> {
   const op = 'softmax';
   const { shape, dtype } = engine.checkInput(op, 'x', x, ['int8', 'uint8']);
