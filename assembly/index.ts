@@ -8,3 +8,5 @@ export * from './common/peak';
 export * from './quant/quantize';
 export * from './conv/im2col';
 export * from './conv/depthwise';
+export * from './ops/pool';
+export * from './ops/softmax';

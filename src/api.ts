@@ -9,7 +9,10 @@ export { detectIsas, ISAS, type Isa } from './runtime/detect.js';
 export type { WasmSource, WasmOrigin } from './runtime/load.js';
 export { Tensor, DTYPE_BYTES, type DType, type TypedArrayOf } from './runtime/tensor.js';
 export { KERNELS, kernelName, type KernelInfo } from './kernels/registry.js';
-export { relu, type ReluOptions } from './ops/activation.js';
+export { relu, clamp, type ReluOptions, type ClampOptions } from './ops/activation.js';
+export { maxPool2d, avgPool2d, globalAvgPool, type Pool2dOptions, type MaxPool2dOptions, type AvgPool2dOptions, type GlobalAvgPoolOptions } from './ops/pool.js';
+export { softmax, type SoftmaxOptions, type SoftmaxOutput } from './ops/softmax.js';
+export { flatten, reshape } from './ops/shape.js';
 export * as quant from './quant/index.js';
 export {
   quantParams,

@@ -10,6 +10,14 @@ export interface WasmKernels {
 
   // assembly/ops/activation.ts
   q8_relu(x: number, y: number, n: number, zeroPoint: number, signed: number): void;
+  q8_clamp(x: number, y: number, n: number, qmin: number, qmax: number, signed: number): void;
+
+  // assembly/ops/pool.ts
+  q8_maxpool2d(x: number, N: number, H: number, W: number, C: number, y: number, OH: number, OW: number, kh: number, kw: number, sh: number, sw: number, pt: number, pl: number, dh: number, dw: number, signed: number): void;
+  q8_avgpool2d(x: number, N: number, H: number, W: number, C: number, y: number, OH: number, OW: number, kh: number, kw: number, sh: number, sw: number, pt: number, pl: number, pb: number, pr: number, countIncludePad: number, zp: number, signed: number): void;
+
+  // assembly/ops/softmax.ts
+  q8_softmax(x: number, rows: number, len: number, table: number, signed: number, out: number, outKind: number): void;
 
   // assembly/common/requant.ts
   s32_correct(acc: number, M: number, N: number, ldacc: number, colTerm: number, rowSums: number, wzp: number): void;

@@ -26,6 +26,12 @@ export const KERNELS: readonly KernelInfo[] = [
   { name: 'q8f32_dequantize', family: 'quant', export: 'q8f32_dequantize', summary: 'y = f32(q - zero point) * scale, int8/uint8 -> float32, per tensor or per channel', vectorised: ['simd', 'relaxed'] },
   { name: 'u8_im2col', family: 'conv', export: 'u8_im2col', summary: 'tiled im2col of NHWC int8/uint8 to uint8 rows (r, s, c), padding = zero point', vectorised: ['simd', 'relaxed'] },
   { name: 'q8_dwconv_direct', family: 'conv', export: 'q8_dwconv_direct', summary: 'direct depthwise conv (multiplier 1) on NHWC int8/uint8, int32 sums, zero points subtracted', vectorised: ['simd', 'relaxed'] },
+  { name: 'q8_clamp', family: 'ops', export: 'q8_clamp', summary: 'y = min(max(x, qmin), qmax) on int8/uint8 (ReLU6 when quantised)', vectorised: ['simd', 'relaxed'] },
+  { name: 's32_correct', family: 'common', export: 's32_correct', summary: 'v = acc + colTerm[n] - zb[n] * rowSum[m], int32 wrapping, in place', vectorised: ['simd', 'relaxed'] },
+  { name: 'q8_requantize', family: 'common', export: 'q8_requantize', summary: 'zero-point correction + f32 multiplier, round half to even, clamp, narrow to int8/uint8', vectorised: ['simd', 'relaxed'] },
+  { name: 'q8_maxpool2d_nhwc', family: 'ops', export: 'q8_maxpool2d', summary: 'max pooling NHWC int8/uint8, pads, strides, dilations', vectorised: ['simd', 'relaxed'] },
+  { name: 'q8_avgpool2d_nhwc', family: 'ops', export: 'q8_avgpool2d', summary: 'average pooling NHWC int8/uint8, exact round half to even (also global average pooling)', vectorised: ['simd', 'relaxed'] },
+  { name: 'q8_softmax', family: 'ops', export: 'q8_softmax', summary: 'softmax over the last axis from a host exp table, float64 sequential sums (only the row max is vectorised), uint8/int8 (scale 1/256) or float32 out', vectorised: ['simd', 'relaxed'] },
 ];
 
 /** The contract name of a kernel in a build, e.g. `q8_relu__simd`. */

@@ -7,3 +7,5 @@ export * from './activation.js';
 export * from './gemm.js';
 export * from './quant.js';
 export * from './conv.js';
+export * from './pool.js';
+export * from './softmax.js';
