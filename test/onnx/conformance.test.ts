@@ -4,7 +4,7 @@
  * reproduce the expected outputs exactly.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { quantize, dequantize, type Engine } from '../../src/index.js';
+import { dequantize, maxPool2d, quantize, type Engine } from '../../src/index.js';
 import { allEngines } from '../helpers/engines.js';
 import { loadNodeTest, type OnnxTensor } from '../helpers/onnx-testdata.js';
 
@@ -56,4 +56,20 @@ describe('ONNX QuantizeLinear / DequantizeLinear', () => {
       }
     });
   }
+});
+
+describe('ONNX MaxPool (uint8)', () => {
+  it('test_maxpool_2d_uint8', () => {
+    const t = loadNodeTest('test_maxpool_2d_uint8');
+    const [x] = t.inputs;
+    const [n, c, h, w] = x.dims;
+    expect(c, 'one channel: NCHW and NHWC coincide').toBe(1);
+    const kernel = t.attributes.kernel_shape as number[];
+    const pads = t.attributes.pads as number[]; // ONNX: [top, left, bottom, right]
+    for (const e of engines) {
+      const y = maxPool2d(e, { data: x.data as Uint8Array, shape: [n, h, w, c] }, { kernel: [kernel[0], kernel[1]], pads: [pads[0], pads[1], pads[2], pads[3]] });
+      expectExact('test_maxpool_2d_uint8', e, y.data, t.outputs[0].data);
+      y.dispose();
+    }
+  });
 });
