@@ -4,3 +4,4 @@ export * from './common/info';
 export * from './ops/activation';
 export * from './common/requant';
 export * from './gemm/u8s8';
+export * from './common/convert';

@@ -22,6 +22,12 @@ export interface KernelInfo {
 
 export const KERNELS: readonly KernelInfo[] = [
   { name: 'q8_relu', family: 'ops', export: 'q8_relu', summary: 'y = max(x, zero point) on int8/uint8', vectorised: ['simd', 'relaxed'] },
+  { name: 's8_to_u8', family: 'common', export: 's8_to_u8', summary: 'int8 -> uint8 by x ^ 0x80 (zero point + 128), so GEMM kernels see u8 activations', vectorised: ['simd', 'relaxed'] },
+  { name: 'u8s8_gemm_pack_b', family: 'gemm', export: 'u8s8_gemm_pack_b', summary: 'pack N x K int8 weights for u8s8_gemm; writes per-column sums', vectorised: [] },
+  { name: 'u8s8_gemm_pack_a', family: 'gemm', export: 'u8s8_gemm_pack_a', summary: 'pack M x K uint8 activations for u8s8_gemm; writes row sums, returns max', vectorised: [] },
+  { name: 'u8s8_gemm', family: 'gemm', export: 'u8s8_gemm', summary: 'C = A x B^T, u8 x s8 -> raw int32 sums (wrapping)', vectorised: [] },
+  { name: 's32_correct', family: 'common', export: 's32_correct', summary: 'int32 sums + bias - zero-point corrections (ONNX MatMulInteger/ConvInteger + bias)', vectorised: [] },
+  { name: 'q8_requantize', family: 'common', export: 'q8_requantize', summary: 'corrected int32 -> int8/uint8, float32 multiplier per tensor or channel, round half to even, clamp', vectorised: [] },
 ];
 
 /** The contract name of a kernel in a build, e.g. `q8_relu__simd`. */
