@@ -65,3 +65,26 @@ export function gemmCase(spec: GemmCaseSpec): GemmCase {
   const expected = qmatmulRef(a, params.xZeroPoint ?? 0, w, zb as number | number[], params.bias, M, N, K, stage.requant);
   return { spec, a, w, params, expected };
 }
+
+/** The i-th point of a deterministic walk over the parameter space. */
+export function variant(i: number, M: number, N: number, K: number): GemmCaseSpec {
+  const xDtype = i % 2 ? 'int8' : 'uint8';
+  const xZeroPoint = xDtype === 'int8' ? [-128, 0, 5, 127][(i >> 1) % 4] : [0, 255, 128, 3][(i >> 1) % 4];
+  const requant = (['none', 'tensor', 'channel'] as const)[(i >> 1) % 3];
+  const outputDtype = (i >> 2) % 2 ? 'int8' : 'uint8';
+  const activations = ['none', 'relu', { min: -1, max: 6 }, outputDtype === 'int8' ? { qmin: -100, qmax: 90 } : { qmin: 10, qmax: 200 }] as const;
+  return {
+    M, N, K, seed: i * 7919 + M * 31 + N * 17 + K,
+    xDtype, xZeroPoint,
+    wZp: (['none', 'tensor', 'channel'] as const)[i % 3],
+    bias: i % 4 !== 3,
+    requant, outputDtype,
+    activation: activations[(i >> 3) % 4],
+  };
+}
+
+export function describeCase(c: GemmCase): string {
+  const s = c.spec;
+  return `M=${s.M} N=${s.N} K=${s.K} ${s.xDtype} xzp=${s.xZeroPoint} wzp=${s.wZp} bias=${s.bias} rq=${s.requant}${s.requant !== 'none' ? `/${s.outputDtype}/${JSON.stringify(s.activation ?? 'none')}` : ''}`;
+}
+

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { KERNELS, MemoryError, PackedWeights, QuantError, ROW_TILE, ShapeError, ValueError, matmul, packWeights, type Engine, type Tensor } from '../../src/index.js';
 import { qgemmRef, transposeRef } from '../../src/reference/index.js';
 import { allEngines, expectAllAgree, fillInts, rng } from '../helpers/engines.js';
-import { gemmCase, type GemmCase, type GemmCaseSpec } from '../helpers/gemm-case.js';
+import { describeCase, gemmCase, variant } from '../helpers/gemm-case.js';
 
 let engines: Engine[];
 beforeAll(async () => {
@@ -22,28 +22,6 @@ function perBuild(fn: (e: Engine) => Tensor): Record<string, ArrayLike<number>> 
   }));
 }
 
-/** The i-th point of a deterministic walk over the parameter space. */
-function variant(i: number, M: number, N: number, K: number): GemmCaseSpec {
-  const xDtype = i % 2 ? 'int8' : 'uint8';
-  const xZeroPoint = xDtype === 'int8' ? [-128, 0, 5, 127][(i >> 1) % 4] : [0, 255, 128, 3][(i >> 1) % 4];
-  const requant = (['none', 'tensor', 'channel'] as const)[(i >> 1) % 3];
-  const outputDtype = (i >> 2) % 2 ? 'int8' : 'uint8';
-  const activations = ['none', 'relu', { min: -1, max: 6 }, outputDtype === 'int8' ? { qmin: -100, qmax: 90 } : { qmin: 10, qmax: 200 }] as const;
-  return {
-    M, N, K, seed: i * 7919 + M * 31 + N * 17 + K,
-    xDtype, xZeroPoint,
-    wZp: (['none', 'tensor', 'channel'] as const)[i % 3],
-    bias: i % 4 !== 3,
-    requant, outputDtype,
-    activation: activations[(i >> 3) % 4],
-  };
-}
-
-function describeCase(c: GemmCase): string {
-  const s = c.spec;
-  return `M=${s.M} N=${s.N} K=${s.K} ${s.xDtype} xzp=${s.xZeroPoint} wzp=${s.wZp} bias=${s.bias} rq=${s.requant}${s.requant !== 'none' ? `/${s.outputDtype}/${JSON.stringify(s.activation ?? 'none')}` : ''}`;
-}
-
 const SIZES = [1, 2, 3, 4, 7, 8, 9, 15, 16, 17, 31, 32, 33, 64, 65];
 const SHAPES: [number, number, number][] = [];
 for (const s of SIZES) SHAPES.push([s, 9, 17], [3, s, 17], [5, 7, s], [s, s, s]);
@@ -54,6 +32,25 @@ describe('matmul', () => {
   it('registers its kernels', () => {
     for (const name of ['u8s8_gemm', 'u8s8_gemm_pack_a', 'u8s8_gemm_pack_b', 's32_correct', 'q8_requantize', 's8_to_u8']) {
       expect(KERNELS.some((k) => k.name === name), name).toBe(true);
+    }
+  });
+
+  it('s8_to_u8 maps int8 x to uint8 x + 128 on every build, in place too', () => {
+    for (const n of [1, 15, 16, 17, 33, 100]) {
+      const x = fillInts(new Int8Array(n), -128, 127, rng(n));
+      const want = Array.from(x, (v) => v + 128);
+      const results: Record<string, ArrayLike<number>> = {};
+      for (const e of engines) {
+        const t = e.tensor('int8', [n], x);
+        const u = e.tensor('uint8', [n]);
+        e.kernels.s8_to_u8(t.ptr, u.ptr, n);
+        results[e.isa] = u.toArray();
+        e.kernels.s8_to_u8(t.ptr, t.ptr, n);
+        expect(new Uint8Array(t.data.buffer, t.ptr, n)).toEqual(u.data);
+        t.dispose();
+        u.dispose();
+      }
+      expectAllAgree(`s8_to_u8 n=${n}`, want, results);
     }
   });
 
