@@ -147,8 +147,8 @@ export class Engine {
     if (out !== undefined) this.checkOut(op, out, dtype, shape);
     const stageSizes = spec.inputs.map((x) => this.stageBytes(x));
     const scratch = spec.scratch ?? [];
-    const outBytes = out ? 0 : shape.reduce((a, b) => a * b, 1) * DTYPE_BYTES[dtype];
-    const sizes = [...stageSizes, ...scratch, outBytes];
+    // With a caller's `out` nothing is allocated for the result (a placeholder block would leak).
+    const sizes = out ? [...stageSizes, ...scratch] : [...stageSizes, ...scratch, shape.reduce((a, b) => a * b, 1) * DTYPE_BYTES[dtype]];
     const ptrs = this.heap.allocMany(op, sizes);
     const temps = ptrs.slice(0, stageSizes.length + scratch.length);
     const result = out ?? new Tensor(this.heap, dtype, shape, ptrs[ptrs.length - 1]);
