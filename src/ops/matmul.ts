@@ -6,6 +6,7 @@
 import { type OutputStage, type QuantParams, resolveOutputStage } from '../descriptors/output-stage.js';
 import { ShapeError, ValueError, fmt } from '../errors.js';
 import type { Engine, TensorLike } from '../runtime/engine.js';
+import { ALIGN } from '../runtime/memory.js';
 import type { Tensor } from '../runtime/tensor.js';
 import { PackedWeights, type ResolvedWeights, type WeightLayout, checkPlanFits, packedBytes, resolveWeights } from './packed.js';
 
@@ -67,19 +68,25 @@ export function runGemm(engine: Engine, job: GemmJob): Tensor<'int32' | 'int8' |
     plan.mult = N * 4;
   }
   if (stage.wZeroPoints) plan.wzp = N * 4;
-  const names = Object.keys(plan);
-  const scratch = names.map((k) => plan[k]);
+  // One scratch block carved into 64-byte aligned pieces: one allocation per call instead of
+  // eight (the heap's alloc/release pair dominates small calls).
+  const offsets: Record<string, number> = {};
+  let scratchBytes = 0;
+  for (const [name, bytes] of Object.entries(plan)) {
+    offsets[name] = scratchBytes;
+    scratchBytes += Math.ceil(bytes / ALIGN) * ALIGN;
+  }
   const outBytes = job.out ? 0 : M * N * (rq ? 1 : 4);
   const inBytes = engine.stageBytes(a) + (wt.kind === 'raw' ? wt.stageBytes : 0);
-  const total = inBytes + scratch.reduce((s, b) => s + b, 0) + outBytes;
+  const total = inBytes + scratchBytes + outBytes;
   checkPlanFits(engine, op, total, aBytes === undefined || bBytes === undefined, `${op} of ${fmt(M)} x ${fmt(K)} by ${fmt(K)} x ${fmt(N)}`);
   // Only now (the plan fits) transpose 'kn' host weights.
   const inputs: TensorLike[] = wt.kind === 'raw' ? [a, wt.nk()] : [a];
 
-  return engine.run(op, { inputs, scratch, output: { dtype: outDtype, shape: job.outShape, out: job.out } }, ({ inputs: ptrs, scratch: sp, out }) => {
+  return engine.run(op, { inputs, scratch: [scratchBytes], output: { dtype: outDtype, shape: job.outShape, out: job.out } }, ({ inputs: ptrs, scratch: sp, out }) => {
     const k = engine.kernels;
     const p: Record<string, number> = {};
-    names.forEach((n, i) => (p[n] = sp[i]));
+    for (const n in offsets) p[n] = sp[0] + offsets[n];
     const buf = engine.heap.memory.buffer; // no growth from here on: kernels never allocate
     const aPtr = ptrs[0];
 

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { KERNELS, MemoryError, PackedWeights, QuantError, ROW_TILE, ShapeError, ValueError, matmul, packWeights, type Engine, type Tensor } from '../../src/index.js';
-import { qgemmRef, transposeRef } from '../../src/reference/index.js';
+import { resolveOutputStage } from '../../src/descriptors/output-stage.js';
+import { qgemmRef, qmatmulRef, transposeRef } from '../../src/reference/index.js';
 import { allEngines, expectAllAgree, fillInts, rng } from '../helpers/engines.js';
 import { describeCase, gemmCase, variant } from '../helpers/gemm-case.js';
 
@@ -85,6 +86,13 @@ describe('matmul', () => {
       expectAllAgree(`wrap ${xDtype}`, expected, perBuild((e) => matmul(e, { data: a, shape: [M, K] }, { data: w, shape: [N, K] }, {
         layout: 'nk', xZeroPoint: za, wZeroPoint: zb, bias,
       })));
+      // The requantised output starts from the same wrapped sums.
+      const requantize = { xScale: 1, wScale: [1e-7, 3e-8, 1e-6], yScale: 1, yZeroPoint: 3, outputDtype: 'int8' as const };
+      const stage = resolveOutputStage('test', { requantize }, N, xDtype);
+      const q = qmatmulRef(a, za, w, zb, bias, M, N, K, stage.requant);
+      expectAllAgree(`wrap ${xDtype} requantised`, q, perBuild((e) => matmul(e, { data: a, shape: [M, K] }, { data: w, shape: [N, K] }, {
+        layout: 'nk', xZeroPoint: za, wZeroPoint: zb, bias, requantize,
+      })));
     }
   });
 
@@ -149,6 +157,22 @@ describe('matmul', () => {
     }
   });
 
+  it('allocates nothing that outlives a call with out, tensors and packed weights', () => {
+    const c = gemmCase({ ...variant(2, 9, 10, 12), requant: 'tensor' });
+    for (const e of engines) {
+      const pw = packWeights(e, { data: c.w, shape: [10, 12] }, { layout: 'nk' });
+      const x = e.tensor(c.spec.xDtype, [9, 12], c.a);
+      const out = e.tensor('uint8', [9, 10]);
+      const live = e.heap.liveCount;
+      const liveBytes = e.heap.liveBytes;
+      for (let i = 0; i < 50; i++) matmul(e, x, pw, { ...c.params, out });
+      expect(e.heap.liveCount).toBe(live);
+      expect(e.heap.liveBytes).toBe(liveBytes);
+      expectAllAgree(`out reuse on ${e.isa}`, c.expected, { [e.isa]: out.toArray() });
+      for (const t of [pw, x, out]) t.dispose();
+    }
+  });
+
   it('keeps scratch bounded by the row tile for a tall A', () => {
     const M = 1000, N = 40, K = 8;
     const c = gemmCase({ ...variant(2, M, N, K), requant: 'tensor' });
@@ -159,9 +183,11 @@ describe('matmul', () => {
     expect(spy).toHaveBeenCalledTimes(1);
     const sizes = spy.mock.calls[0][1] as number[];
     spy.mockRestore();
-    // Staged A (M*K), then scratch, then the uint8 output (M*N): nothing else is M-sized.
-    const scratch = sizes.slice(2, -1);
-    expect(Math.max(...scratch)).toBeLessThanOrEqual(ROW_TILE * N * 4);
+    // Staged A (M*K), staged weights, one scratch block, then the uint8 output (M*N).
+    expect(sizes).toHaveLength(4);
+    const scratch = sizes[2];
+    const tile = ROW_TILE * (N * 4 + 2 * K + 4); // int32 accumulators, packed A, row sums
+    expect(scratch).toBeLessThanOrEqual(tile + 2 * N * K + 5 * N * 4 + 1024);
     expect(sizes.filter((b) => b >= M * N * 4)).toEqual([]);
     y.dispose();
   });
