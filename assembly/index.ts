@@ -10,3 +10,4 @@ export * from './conv/im2col';
 export * from './conv/depthwise';
 export * from './ops/pool';
 export * from './ops/softmax';
+export * from './common/convert';

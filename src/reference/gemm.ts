@@ -34,3 +34,25 @@ export function requantizeRef(acc: Int32Array, N: number, multipliers: Float32Ar
   }
   return out;
 }
+
+/** Transposes a rows x cols matrix (e.g. K x N weights to the N x K form qgemmRef takes). */
+export function transposeRef<A extends Int8Array | Uint8Array | Int32Array>(x: A, rows: number, cols: number): A {
+  const y = new (x.constructor as new (n: number) => A)(x.length);
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) y[c * rows + r] = x[r * cols + c];
+  return y;
+}
+
+/**
+ * The whole quantised matmul as the ops compute it: {@link qgemmRef} on the raw activation
+ * values (int8 or uint8, with their own zero point: no shift needed here), then
+ * {@link requantizeRef} when `requant` is given (ONNX QLinearMatMul), else the int32 sums.
+ */
+export function qmatmulRef(
+  a: ArrayLike<number>, za: number, bt: ArrayLike<number>, zb: ArrayLike<number> | number, bias: ArrayLike<number> | undefined,
+  M: number, N: number, K: number,
+  requant?: { multipliers: Float32Array; yZeroPoint: number; qmin: number; qmax: number; outputDtype: 'uint8' | 'int8' },
+): Int32Array | Uint8Array | Int8Array {
+  const acc = qgemmRef(a, za, bt, zb, bias, M, N, K);
+  if (!requant) return acc;
+  return requantizeRef(acc, N, requant.multipliers, requant.yZeroPoint, requant.qmin, requant.qmax, requant.outputDtype);
+}

@@ -1,0 +1,15 @@
+// Dtype conversions between the int8 domain of the API and the uint8 domain of the GEMM kernels.
+
+/**
+ * dst[i] = src[i] ^ 0x80 for n bytes: int8 x becomes uint8 x + 128 (and back). The GEMM kernels
+ * take u8 activations only; the zero point moves by 128 with the data, so (x - zp) is unchanged.
+ * In-place use (src == dst) is allowed.
+ */
+export function s8_to_u8(src: usize, dst: usize, n: i32): void {
+  let i = 0;
+  if (ASC_FEATURE_SIMD) {
+    const bias = i8x16.splat(-128);
+    for (; i + 16 <= n; i += 16) v128.store(dst + i, v128.xor(v128.load(src + i), bias));
+  }
+  for (; i < n; i++) store<u8>(dst + i, load<u8>(src + i) ^ 0x80);
+}

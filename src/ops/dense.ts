@@ -1,0 +1,51 @@
+/**
+ * Fully connected layer on int8/uint8 activations and int8 weights.
+ * @module
+ */
+import { ShapeError, fmt } from '../errors.js';
+import type { Engine, TensorLike } from '../runtime/engine.js';
+import type { Tensor } from '../runtime/tensor.js';
+import { type MatmulParams, checkActivations, checkParams, runGemm } from './matmul.js';
+import { resolveOutputStage } from '../descriptors/output-stage.js';
+import { type PackedWeights, resolveWeights } from './packed.js';
+
+/**
+ * Parameters of {@link dense}: zero points, bias, requantisation (fused ReLU / clamp via
+ * `requantize.activation`), `out`, and `layout` of unpacked weights (default `'nk'`).
+ */
+export type DenseParams = MatmulParams;
+
+/**
+ * Fully connected layer: y[b, o] = sum_i (x[b, i] - xZeroPoint) * (w[o, i] - wZeroPoint[o]) + bias[o],
+ * int32 without `requantize`, else requantised to int8/uint8 with the fused activation.
+ *
+ * - `x`: int8 or uint8, shape [batch, features] or [batch, d1, d2, ...]: each batch row is
+ *   flattened (row-major, like ONNX Flatten(axis = 1) before Gemm), so features = d1 * d2 * ...
+ * - `w`: {@link PackedWeights}, or int8 [outFeatures, inFeatures] (PyTorch Linear / ONNX Gemm
+ *   transB = 1; `layout: 'kn'` for [inFeatures, outFeatures]).
+ * - Result: [batch, outFeatures].
+ *
+ * @example
+ * ```ts
+ * const y = dense(mf, x, { data: w, shape: [10, 784] }, {
+ *   bias, requantize: { xScale: 0.02, wScale: 0.004, yScale: 0.1, activation: 'relu' },
+ * });
+ * ```
+ */
+export function dense(engine: Engine, x: TensorLike<'int8' | 'uint8'>, w: PackedWeights | TensorLike<'int8'>, params?: DenseParams): Tensor<'int32' | 'int8' | 'uint8'> {
+  const op = 'dense';
+  const prm = checkParams(op, params);
+  const { shape, dtype } = checkActivations(engine, op, 'x', x);
+  const weights = resolveWeights(engine, op, 'w', w, prm.layout ?? 'nk');
+  const batch = shape[0];
+  const features = shape.slice(1).reduce((a, b) => a * b, 1);
+  if (weights.K !== features) {
+    throw new ShapeError(
+      op,
+      `x has ${fmt(features)} features per batch row (shape ${fmt(shape)}) but w has ${fmt(weights.K)} input features${weights.kind === 'packed' ? ' (packed)' : ` (${prm.layout ?? 'nk'} layout)`}.`,
+      "make the flattened features of x equal w's input features (w is [outFeatures, inFeatures] in the default 'nk' layout).",
+    );
+  }
+  const stage = resolveOutputStage(op, prm, weights.N, dtype);
+  return runGemm(engine, { op, a: x, signed: dtype === 'int8', M: batch, K: features, weights, stage, outShape: [batch, weights.N], out: prm.out });
+}
