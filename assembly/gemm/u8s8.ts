@@ -398,15 +398,27 @@ function uk4x4(pa: usize, pb: usize, kn: i32, c: usize, ldcb: usize, mr: i32, nr
     pa += 4;
     pb += 4;
   }
-  const full = mr == 4 && nr == 4;
-  const t = full ? c : TILE; // an edge tile goes through TILE (row stride 16 bytes)
-  const ld = full ? ldcb : 16;
-  const add = full && acc;
-  store4(t, c00, c01, c02, c03, add);
-  store4(t + ld, c10, c11, c12, c13, add);
-  store4(t + 2 * ld, c20, c21, c22, c23, add);
-  store4(t + 3 * ld, c30, c31, c32, c33, add);
-  if (!full) edgeStore(c, ldcb, mr, nr, 4, acc);
+  // Straight-line paths per case, as in store3x12.
+  if (mr == 4 && nr == 4) {
+    if (acc) {
+      store4(c, c00, c01, c02, c03, true);
+      store4(c + ldcb, c10, c11, c12, c13, true);
+      store4(c + 2 * ldcb, c20, c21, c22, c23, true);
+      store4(c + 3 * ldcb, c30, c31, c32, c33, true);
+    } else {
+      store4(c, c00, c01, c02, c03, false);
+      store4(c + ldcb, c10, c11, c12, c13, false);
+      store4(c + 2 * ldcb, c20, c21, c22, c23, false);
+      store4(c + 3 * ldcb, c30, c31, c32, c33, false);
+    }
+  } else {
+    // An edge tile goes through TILE (row stride 16 bytes).
+    store4(TILE, c00, c01, c02, c03, false);
+    store4(TILE + 16, c10, c11, c12, c13, false);
+    store4(TILE + 32, c20, c21, c22, c23, false);
+    store4(TILE + 48, c30, c31, c32, c33, false);
+    edgeStore(c, ldcb, mr, nr, 4, acc);
+  }
 }
 
 @inline function store4(p: usize, v0: i32, v1: i32, v2: i32, v3: i32, add: bool): void {
@@ -489,14 +501,24 @@ function uk3x12c4(pa: usize, pb: usize, kn4: i32, c: usize, ldcb: usize, mr: i32
   c: usize, ldcb: usize, mr: i32, nr: i32, acc: bool,
   c00: v128, c01: v128, c02: v128, c10: v128, c11: v128, c12: v128, c20: v128, c21: v128, c22: v128,
 ): void {
-  const full = mr == 3 && nr == 12;
-  const t = full ? c : TILE; // an edge tile goes through TILE (row stride 48 bytes)
-  const ld = full ? ldcb : 48;
-  const add = full && acc;
-  store12(t, c00, c01, c02, add);
-  store12(t + ld, c10, c11, c12, add);
-  store12(t + 2 * ld, c20, c21, c22, add);
-  if (!full) edgeStore(c, ldcb, mr, nr, 12, acc);
+  // Straight-line paths per case: a select-based version (one store sequence for C or TILE)
+  // made V8 allocate registers worse and ran the 512^3 GEMM 2x slower.
+  if (mr == 3 && nr == 12) {
+    if (acc) {
+      store12(c, c00, c01, c02, true);
+      store12(c + ldcb, c10, c11, c12, true);
+      store12(c + 2 * ldcb, c20, c21, c22, true);
+    } else {
+      store12(c, c00, c01, c02, false);
+      store12(c + ldcb, c10, c11, c12, false);
+      store12(c + 2 * ldcb, c20, c21, c22, false);
+    }
+  } else {
+    store12(TILE, c00, c01, c02, false);
+    store12(TILE + 48, c10, c11, c12, false);
+    store12(TILE + 96, c20, c21, c22, false);
+    edgeStore(c, ldcb, mr, nr, 12, acc);
+  }
 }
 
 @inline function store12(p: usize, v0: v128, v1: v128, v2: v128, add: bool): void {
