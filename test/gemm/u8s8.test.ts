@@ -55,20 +55,23 @@ const GEMM_READ_PAST = 64;
  * Packs and multiplies through the raw exports. C has row stride ldc, pre-filled with a guard
  * value; the columns N..ldc-1, one row after C and the packers' slack bytes must stay untouched.
  */
-function gemm(e: Engine, a: Uint8Array, bt: Int8Array, M: number, N: number, K: number, ldc = N, zeroPoints?: { za: number; zb: Int32Array; bias: Int32Array }): GemmOut {
+function gemm(e: Engine, a: Uint8Array, bt: Int8Array, M: number, N: number, K: number, ldc = N, zeroPoints?: { za: number; zb: Int32Array; bias: Int32Array }, lda = K, ldb = K): GemmOut {
   const x = e.kernels;
   const paBytes = x.u8s8_gemm_packed_a_bytes(M, K);
   const pbBytes = x.u8s8_gemm_packed_b_bytes(N, K);
-  const [pA, pB, pa, pb, pRow, pCol, pC, pTerm, pZb] = e.heap.allocMany('u8s8 test', [M * K, N * K, paBytes, pbBytes, M * 4, N * 4, (M + 1) * ldc * 4, N * 4, N * 4]);
+  const [pA, pB, pa, pb, pRow, pCol, pC, pTerm, pZb] = e.heap.allocMany('u8s8 test', [M * lda, N * ldb, paBytes, pbBytes, M * 4, N * 4, (M + 1) * ldc * 4, N * 4, N * 4]);
   try {
     const mem = () => e.heap.memory.buffer;
-    new Uint8Array(mem(), pA, M * K).set(a);
-    new Int8Array(mem(), pB, N * K).set(bt);
+    // Rows at strides lda / ldb; the gaps hold 0xff (= -1 as int8), which must not be read.
+    new Uint8Array(mem(), pA, M * lda).fill(0xff);
+    new Uint8Array(mem(), pB, N * ldb).fill(0xff);
+    for (let m = 0; m < M; m++) new Uint8Array(mem(), pA + m * lda, K).set(a.subarray(m * K, (m + 1) * K));
+    for (let n = 0; n < N; n++) new Int8Array(mem(), pB + n * ldb, K).set(bt.subarray(n * K, (n + 1) * K));
     new Uint8Array(mem(), pa, paBytes).fill(0xcd);
     new Uint8Array(mem(), pb, pbBytes).fill(0xcd);
     new Int32Array(mem(), pC, (M + 1) * ldc).fill(GUARD); // + one guard row
-    x.u8s8_gemm_pack_b(pB, K, N, K, pb, pCol);
-    const max = x.u8s8_gemm_pack_a(pA, K, M, K, pa, pRow);
+    x.u8s8_gemm_pack_b(pB, ldb, N, K, pb, pCol);
+    const max = x.u8s8_gemm_pack_a(pA, lda, M, K, pa, pRow);
     x.u8s8_gemm(M, N, K, pa, pb, pC, ldc, max);
     const slack = GEMM_READ_PAST;
     for (const [p, n] of [[pa, paBytes], [pb, pbBytes]]) {
@@ -97,14 +100,14 @@ function gemm(e: Engine, a: Uint8Array, bt: Int8Array, M: number, N: number, K: 
 }
 
 /** Checks C, the row/column sums and max(A) of every build against the reference. */
-function check(what: string, a: Uint8Array, bt: Int8Array, M: number, N: number, K: number, ldc = N): void {
+function check(what: string, a: Uint8Array, bt: Int8Array, M: number, N: number, K: number, ldc = N, lda = K, ldb = K): void {
   const ref = qgemmRef(a, 0, bt, 0, undefined, M, N, K);
   const rows = new Int32Array(M);
   const cols = new Int32Array(N);
   let max = 0;
   for (let m = 0; m < M; m++) for (let k = 0; k < K; k++) (rows[m] += a[m * K + k]), (max = Math.max(max, a[m * K + k]));
   for (let n = 0; n < N; n++) for (let k = 0; k < K; k++) cols[n] += bt[n * K + k];
-  const outs = Object.fromEntries(engines.map((e) => [e.isa, gemm(e, a, bt, M, N, K, ldc)])) as Record<Isa, GemmOut>;
+  const outs = Object.fromEntries(engines.map((e) => [e.isa, gemm(e, a, bt, M, N, K, ldc, undefined, lda, ldb)])) as Record<Isa, GemmOut>;
   const per = <T,>(f: (o: GemmOut) => T) => Object.fromEntries(Object.entries(outs).map(([isa, o]) => [isa, f(o)]));
   expectAllAgree(`${what} C`, ref, per((o) => o.c));
   expectAllAgree(`${what} rowSums`, rows, per((o) => o.rowSums));
@@ -152,6 +155,15 @@ describe('u8s8_gemm (raw exports)', () => {
       for (const kind of ['random', 'le127'] as const) {
         const { a, bt } = data(kind, M, N, 37, ldc);
         check(`M=${M} N=${N} K=37 ldc=${ldc} ${kind}`, a, bt, M, N, 37, ldc);
+      }
+    }
+  });
+
+  it('strided A and B^T (lda, ldb > K, as for im2col tiles)', () => {
+    for (const [M, N, K, lda, ldb] of [[7, 13, 37, 40, 45], [25, 24, 129, 200, 130], [4, 12, 16, 17, 33]]) {
+      for (const kind of KINDS) {
+        const { a, bt } = data(kind, M, N, K, lda * ldb);
+        check(`M=${M} N=${N} K=${K} lda=${lda} ldb=${ldb} ${kind}`, a, bt, M, N, K, N, lda, ldb);
       }
     }
   });
