@@ -368,10 +368,13 @@ function gemm3x12(M: i32, N: i32, K: i32, pa: usize, pb: usize, c: usize, ldc: i
           const cp = c + <usize>im * 3 * ldcb + <usize>jn * 48;
           const mr = imin(3, M - im * 3);
           const a = pa + <usize>im * slot;
+          // A last panel of one row (M = 1: a matrix-vector product) skips the two zero rows.
           if (ASC_FEATURE_RELAXED_SIMD && load<u8>(flags + im) == 0) {
-            uk3x12c4(a + <usize>(k0 >> 2) * 12, b4, kn4, cp, ldcb, mr, nr, k0 > 0);
+            if (mr == 1) uk1x12c4(a + <usize>(k0 >> 2) * 12, b4, kn4, cp, nr, k0 > 0);
+            else uk3x12c4(a + <usize>(k0 >> 2) * 12, b4, kn4, cp, ldcb, mr, nr, k0 > 0);
           } else {
-            uk3x12c2(a + <usize>(k0 >> 1) * 12, b2, kn2, cp, ldcb, mr, nr, k0 > 0);
+            if (mr == 1) uk1x12c2(a + <usize>(k0 >> 1) * 12, b2, kn2, cp, nr, k0 > 0);
+            else uk3x12c2(a + <usize>(k0 >> 1) * 12, b2, kn2, cp, ldcb, mr, nr, k0 > 0);
           }
         }
       }
@@ -494,6 +497,48 @@ function uk3x12c4(pa: usize, pb: usize, kn4: i32, c: usize, ldcb: usize, mr: i32
       pb += 48;
     }
     store3x12(c, ldcb, mr, nr, acc, c00, c01, c02, c10, c11, c12, c20, c21, c22);
+  }
+}
+
+// Row 0 of a 3-row c2 panel (the others are padding) x 12 columns.
+function uk1x12c2(pa: usize, pb: usize, kn2: i32, c: usize, nr: i32, acc: bool): void {
+  if (ASC_FEATURE_SIMD) {
+    let c0 = i32x4.splat(0), c1 = c0, c2 = c0;
+    for (let p = 0; p < kn2; p++) {
+      const a = v128.load32_splat(pa);
+      c0 = i32x4.add(c0, i32x4.dot_i16x8_s(a, v128.load(pb, 0)));
+      c1 = i32x4.add(c1, i32x4.dot_i16x8_s(a, v128.load(pb, 16)));
+      c2 = i32x4.add(c2, i32x4.dot_i16x8_s(a, v128.load(pb, 32)));
+      pa += 12;
+      pb += 48;
+    }
+    store1x12(c, nr, acc, c0, c1, c2);
+  }
+}
+
+// Row 0 of a 3-row c4 panel x 12 columns (relaxed path).
+function uk1x12c4(pa: usize, pb: usize, kn4: i32, c: usize, nr: i32, acc: bool): void {
+  if (ASC_FEATURE_RELAXED_SIMD) {
+    let c0 = i32x4.splat(0), c1 = c0, c2 = c0;
+    for (let q = 0; q < kn4; q++) {
+      const a = v128.load32_splat(pa);
+      c0 = rdot(c0, v128.load(pb, 0), a);
+      c1 = rdot(c1, v128.load(pb, 16), a);
+      c2 = rdot(c2, v128.load(pb, 32), a);
+      pa += 12;
+      pb += 48;
+    }
+    store1x12(c, nr, acc, c0, c1, c2);
+  }
+}
+
+@inline function store1x12(c: usize, nr: i32, acc: bool, c0: v128, c1: v128, c2: v128): void {
+  if (nr == 12) {
+    if (acc) store12(c, c0, c1, c2, true);
+    else store12(c, c0, c1, c2, false);
+  } else {
+    store12(TILE, c0, c1, c2, false);
+    edgeStore(c, 0, 1, nr, 12, acc);
   }
 }
 
