@@ -31,6 +31,7 @@ export interface WasmKernels {
   u8s8_gemm_pack_b(bt: number, ldb: number, N: number, K: number, packed: number, colSums: number): void;
   u8s8_gemm_packed_a_bytes(M: number, K: number): number;
   u8s8_gemm_pack_a(a: number, lda: number, M: number, K: number, packed: number, rowSums: number): number;
+  /** aMax (pack_a's result) is ignored since the fast kernels: packed A carries per-panel flags. */
   u8s8_gemm(M: number, N: number, K: number, packedA: number, packedB: number, c: number, ldc: number, aMax: number): void;
 
   // assembly/common/peak.ts

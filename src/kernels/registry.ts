@@ -18,6 +18,11 @@ export interface KernelInfo {
   summary: string;
   /** Builds that carry a distinct implementation (others run the scalar code path). */
   vectorised: readonly Isa[];
+  /**
+   * Register tile per build when the builds differ (MR x NR plus the k-step variant), e.g.
+   * `3x12c2`; it becomes part of the contract name: `u8s8_gemm_3x12c2__simd`.
+   */
+  tiles?: Readonly<Record<Isa, string>>;
 }
 
 export const KERNELS: readonly KernelInfo[] = [
@@ -36,11 +41,21 @@ export const KERNELS: readonly KernelInfo[] = [
   { name: 'u8s8_gemm_pack_b', family: 'gemm', export: 'u8s8_gemm_pack_b', summary: 'pack N x K int8 weights for u8s8_gemm; writes per-column sums', vectorised: [] },
   { name: 'u8s8_gemm_pack_a', family: 'gemm', export: 'u8s8_gemm_pack_a', summary: 'pack M x K uint8 activations for u8s8_gemm; writes row sums, returns max', vectorised: [] },
   { name: 'u8s8_gemm', family: 'gemm', export: 'u8s8_gemm', summary: 'C = A x B^T, u8 x s8 -> raw int32 sums (wrapping)', vectorised: [] },
+  {
+    name: 'u8s8_gemm',
+    family: 'gemm',
+    export: 'u8s8_gemm',
+    summary: 'C (int32, wrapping) = A (u8, packed per call) x B^T (s8, packed once); raw sums, zero points in the output stage',
+    vectorised: ['simd', 'relaxed'],
+    // scalar 4x4; simd 3x12, k-pairs as i16 with i32x4.dot_i16x8_s; relaxed 3x12 choosing per
+    // 3-row panel of A between k-quads with the relaxed i8 dot (all a <= 127) and the simd path.
+    tiles: { scalar: '4x4', simd: '3x12c2', relaxed: '3x12c4hyb' },
+  },
 ];
 
-/** The contract name of a kernel in a build, e.g. `q8_relu__simd`. */
+/** The contract name of a kernel in a build, e.g. `q8_relu__simd`, `u8s8_gemm_3x12c2__simd`. */
 export function kernelName(k: KernelInfo, isa: Isa): string {
-  return `${k.name}__${isa}`;
+  return k.tiles ? `${k.name}_${k.tiles[isa]}__${isa}` : `${k.name}__${isa}`;
 }
 
 /** Looks a kernel up by its base name. */
