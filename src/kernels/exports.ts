@@ -35,9 +35,10 @@ export interface WasmKernels {
   u8s8_gemm(M: number, N: number, K: number, packedA: number, packedB: number, c: number, ldc: number, aMax: number): void;
 
   // assembly/common/peak.ts
-  peak_dot_i16(iters: number, seed: number): number;
+  peak_scratch_bytes(): number;
+  peak_dot_i16(iters: number, seed: number, scratch: number): number;
   peak_dot_i16_macs_per_iter(): number;
-  peak_dot_relaxed(iters: number, seed: number): number;
+  peak_dot_relaxed(iters: number, seed: number, scratch: number): number;
   peak_dot_relaxed_macs_per_iter(): number;
   // assembly/quant/quantize.ts
   f32q8_quantize(x: number, y: number, outer: number, C: number, inner: number, scales: number, zps: number, qmin: number, qmax: number, signed: number): void;
