@@ -4,7 +4,7 @@
  * reproduce the expected outputs exactly.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { clamp, conv2d, dequantize, matmul, maxPool2d, quantize, type Conv2DOptions, type Engine, type Requantize } from '../../src/index.js';
+import { clamp, conv2d, dequantize, matmul, maxPool2d, quantParams, quantize, type Conv2DOptions, type Engine, type Requantize } from '../../src/index.js';
 import { allEngines } from '../helpers/engines.js';
 import { loadNodeTest, type OnnxAttribute, type OnnxTensor } from '../helpers/onnx-testdata.js';
 
@@ -201,6 +201,28 @@ describe('ONNX Clip (int8)', () => {
       for (const e of engines) {
         const y = clamp(e, { data: x!.data as Int8Array, shape: x!.dims }, { qmin: min?.data[0], qmax: max?.data[0] });
         expectExact(name, e, y.data, t.outputs[0].data);
+        y.dispose();
+      }
+    });
+  }
+});
+
+describe('ONNX DynamicQuantizeLinear (float32 -> uint8) as quantParams + quantize', () => {
+  // ONNX: range extended to include 0, y_scale = float32((max - min) / 255), y_zero_point =
+  // saturate(round(-min / y_scale)). quantParams rounds the scale UP to a float32 (so that it
+  // covers the range); on these cases that equals ONNX's float32 quotient, asserted below.
+  for (const name of ['test_dynamicquantizelinear', 'test_dynamicquantizelinear_max_adjusted', 'test_dynamicquantizelinear_min_adjusted']) {
+    it(name, () => {
+      const t = loadNodeTest(name);
+      expect(t.opType).toBe('DynamicQuantizeLinear');
+      const x = t.inputs[0].data as Float32Array;
+      const p = quantParams({ min: Math.min(...x), max: Math.max(...x), dtype: 'uint8' });
+      const [yWant, scaleWant, zpWant] = t.outputs;
+      expect(p.scale).toBe(scaleWant.data[0]);
+      expect(p.zeroPoint).toBe(zpWant.data[0]);
+      for (const e of engines) {
+        const y = quantize(e, { data: x, shape: t.inputs[0].dims }, { dtype: 'uint8', scale: p.scale, zeroPoint: p.zeroPoint });
+        expectExact(name, e, y.data, yWant.data);
         y.dispose();
       }
     });
