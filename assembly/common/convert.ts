@@ -1,11 +1,12 @@
-// Dtype conversions between the int8 domain of the API and the uint8 domain of the GEMM kernels.
+// Dtype conversions between the int8/uint8 domains of the API and the u8 x s8 domains of the GEMM kernels.
 
 /**
- * dst[i] = src[i] ^ 0x80 for n bytes: int8 x becomes uint8 x + 128 (and back). The GEMM kernels
- * take u8 activations only; the zero point moves by 128 with the data, so (x - zp) is unchanged.
- * In-place use (src == dst) is allowed.
+ * dst[i] = src[i] ^ 0x80 for n bytes: flips the sign bit, so int8 x becomes uint8 x + 128 and
+ * uint8 x becomes int8 x - 128 (it is its own inverse). The GEMM kernels take u8 activations and
+ * s8 weights: int8 activations and uint8 weights are flipped, and their zero point moves by 128
+ * with the data, so (x - zp) is unchanged. In-place use (src == dst) is allowed.
  */
-export function s8_to_u8(src: usize, dst: usize, n: i32): void {
+export function q8_flip_sign(src: usize, dst: usize, n: i32): void {
   let i = 0;
   if (ASC_FEATURE_SIMD) {
     const bias = i8x16.splat(-128);

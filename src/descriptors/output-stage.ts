@@ -30,7 +30,11 @@ export interface Requantize {
 export interface QuantParams {
   /** Zero point of x (int8: [-128, 127]; uint8: [0, 255]). Default 0. */
   xZeroPoint?: number;
-  /** Zero point of w: one, or one per output channel, in [-128, 127]. Default 0. */
+  /**
+   * Zero point of w: one, or one per output channel, in the weights' own dtype: [-128, 127] for
+   * int8 weights, [0, 255] for uint8 weights (ONNX ConvInteger / MatMulInteger / QLinear* allow
+   * both; packed weights remember their dtype). Default 0.
+   */
   wZeroPoint?: number | ArrayLike<number>;
   /** int32 bias per output channel, in units of xScale * wScale (ONNX QLinearConv's B). */
   bias?: Int32Array | ArrayLike<number>;
@@ -42,7 +46,11 @@ export interface QuantParams {
 export interface OutputStage {
   /** Activation zero point as the kernel sees it (uint8 domain: int8 inputs are shifted by 128). */
   xZeroPoint: number;
-  /** Per-channel weight zero points, or undefined when all are 0. */
+  /**
+   * Per-channel weight zero points in the int8 domain the kernels see (uint8 weights are flipped
+   * to w - 128 when packed, see `weightsToS8` in src/ops/packed.ts, so their zero point moves by
+   * -128 too), or undefined when all are 0.
+   */
   wZeroPoints: Int32Array | undefined;
   /** Per-channel bias (zeros when none was given). */
   bias: Int32Array;
@@ -70,21 +78,24 @@ function perChannel(op: string, what: string, v: number | ArrayLike<number>, cha
 }
 
 /**
- * Validates quantisation parameters for an op with `channels` output channels and `xDtype`
- * activations, and resolves them for the kernels.
+ * Validates quantisation parameters for an op with `channels` output channels, `xDtype`
+ * activations and `wDtype` weights (default int8), and resolves them for the kernels: both zero
+ * points are checked in their own dtype's range, then moved to the u8 x s8 kernel domain.
  */
-export function resolveOutputStage(op: string, params: QuantParams, channels: number, xDtype: 'int8' | 'uint8'): OutputStage {
+export function resolveOutputStage(op: string, params: QuantParams, channels: number, xDtype: 'int8' | 'uint8', wDtype: 'int8' | 'uint8' = 'int8'): OutputStage {
   const xzp = checkZeroPoint(op, 'xZeroPoint', params.xZeroPoint ?? 0, xDtype);
   const xZeroPoint = xDtype === 'int8' ? xzp + 128 : xzp;
 
+  // uint8 weights reach the kernels as w - 128 (int8), so their zero point moves with them.
+  const wShift = wDtype === 'uint8' ? 128 : 0;
   const wz = perChannel(op, 'wZeroPoint', params.wZeroPoint ?? 0, channels);
   let wZeroPoints: Int32Array | undefined;
   if (typeof wz === 'number') {
-    checkZeroPoint(op, 'wZeroPoint', wz, 'int8');
-    if (wz !== 0) wZeroPoints = new Int32Array(channels).fill(wz);
+    const z = checkZeroPoint(op, 'wZeroPoint', wz, wDtype) - wShift;
+    if (z !== 0) wZeroPoints = new Int32Array(channels).fill(z);
   } else {
     wZeroPoints = new Int32Array(channels);
-    for (let i = 0; i < channels; i++) wZeroPoints[i] = checkZeroPoint(op, `wZeroPoint[${i}]`, wz[i], 'int8');
+    for (let i = 0; i < channels; i++) wZeroPoints[i] = checkZeroPoint(op, `wZeroPoint[${i}]`, wz[i], wDtype) - wShift;
     if (wZeroPoints.every((z) => z === 0)) wZeroPoints = undefined;
   }
 

@@ -24,7 +24,7 @@ export interface WasmKernels {
   q8_requantize(acc: number, M: number, N: number, ldacc: number, colTerm: number, rowSums: number, wzp: number, mult: number, yzp: number, qmin: number, qmax: number, out: number, ldout: number, outSigned: number): void;
 
   // assembly/common/convert.ts
-  s8_to_u8(src: number, dst: number, n: number): void;
+  q8_flip_sign(src: number, dst: number, n: number): void;
 
   // assembly/gemm/u8s8.ts
   u8s8_gemm_packed_b_bytes(N: number, K: number): number;

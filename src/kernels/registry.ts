@@ -50,6 +50,10 @@ export const KERNELS: readonly KernelInfo[] = [
     // 3-row panel of A between k-quads with the relaxed i8 dot (all a <= 127) and the simd path.
     tiles: { scalar: '4x4', simd: '3x12c2', relaxed: '3x12c4hyb' },
   },
+  { name: 'q8_flip_sign', family: 'common', export: 'q8_flip_sign', summary: 'x ^ 0x80: int8 <-> uint8 with the zero point moved by 128, so GEMM kernels see u8 activations and s8 weights', vectorised: ['simd', 'relaxed'] },
+  { name: 'u8s8_gemm_pack_b', family: 'gemm', export: 'u8s8_gemm_pack_b', summary: 'pack N x K int8 weights for u8s8_gemm; writes per-column sums', vectorised: [] },
+  { name: 'u8s8_gemm_pack_a', family: 'gemm', export: 'u8s8_gemm_pack_a', summary: 'pack M x K uint8 activations for u8s8_gemm; writes row sums, returns max', vectorised: [] },
+  { name: 'u8s8_gemm', family: 'gemm', export: 'u8s8_gemm', summary: 'C = A x B^T, u8 x s8 -> raw int32 sums (wrapping)', vectorised: [] },
 ];
 
 /** The contract name of a kernel in a build, e.g. `q8_relu__simd`, `u8s8_gemm_3x12c2__simd`. */

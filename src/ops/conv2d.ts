@@ -1,6 +1,7 @@
 /**
  * Quantised 2-D convolution (ONNX QLinearConv / ConvInteger semantics) on int8 / uint8
- * activations and int8 weights.
+ * activations and int8 / uint8 weights (uint8 weights are flipped to int8 w - 128 once, when
+ * packed, by the shared `weightsToS8` of src/ops/packed.ts; their zero point moves with them).
  *
  * Two algorithms, chosen per layer:
  * - `'im2col'` (any conv): a tile of output pixels of one image and one group is lowered to a
@@ -23,6 +24,7 @@ import { resolveOutputStage, type OutputStage, type QuantParams } from '../descr
 import { UnsupportedError, ValueError, fmt } from '../errors.js';
 import type { Engine, TensorLike } from '../runtime/engine.js';
 import { Tensor, viewOf } from '../runtime/tensor.js';
+import { type WeightDtype, weightFlipBytes, weightsToS8 } from './packed.js';
 
 /** Which conv algorithm runs. `'auto'`: direct for depthwise with multiplier 1, else im2col. */
 export type Conv2DAlgorithm = 'auto' | 'im2col' | 'direct';
@@ -67,6 +69,11 @@ export class PackedConvWeights {
   readonly groups: number;
   /** Layout the weights were given in (and in which `wShape` is stated). */
   readonly weightLayout: WeightLayout;
+  /**
+   * dtype of the weights as given: per-call `wZeroPoint` is in its range ([0, 255] for uint8;
+   * the block holds uint8 weights as w - 128 and the zero point is moved to match).
+   */
+  readonly dtype: WeightDtype;
   readonly wShape: readonly [number, number, number, number];
   /** The algorithm the packing serves. */
   readonly algorithm: 'im2col' | 'direct';
@@ -85,6 +92,7 @@ export class PackedConvWeights {
     this.Cg = init.Cg;
     this.groups = init.groups;
     this.weightLayout = init.weightLayout;
+    this.dtype = init.dtype;
     this.wShape = init.wShape;
     this.algorithm = init.algorithm;
     this.groupOffsets = init.groupOffsets;
@@ -140,10 +148,10 @@ function weightPlan(engine: Engine, algorithm: 'im2col' | 'direct', M: number, K
   return { algorithm, groupOffsets, colSumsOffset: groups * per, bytes: groups * per + M * 4 };
 }
 
-/** Copies OHWI weights (from host data or a tensor view, in `layout`) into Wasm at `dst`. */
-function writeOhwi(engine: Engine, w: TensorLike, layout: WeightLayout, M: number, R: number, S: number, Cg: number, dst: number): void {
+/** Copies OHWI weights (from host data or a tensor view, in `layout`) into Wasm at `dst`, same dtype. */
+function writeOhwi(engine: Engine, w: TensorLike, dtype: WeightDtype, layout: WeightLayout, M: number, R: number, S: number, Cg: number, dst: number): void {
   const src = w.data;
-  const d = viewOf('int8', engine.heap.memory.buffer, dst, M * R * S * Cg);
+  const d = viewOf(dtype, engine.heap.memory.buffer, dst, M * R * S * Cg);
   if (layout === 'OHWI' || Cg === 1) {
     d.set(src as Int8Array);
     return;
@@ -155,7 +163,7 @@ function writeOhwi(engine: Engine, w: TensorLike, layout: WeightLayout, M: numbe
   }
 }
 
-/** Packs OHWI weights at `wPtr` into the block at `base` following `plan`. */
+/** Packs OHWI int8 weights at `wPtr` (after {@link weightsToS8}) into the block at `base` following `plan`. */
 function packWeights(engine: Engine, plan: WeightPlan, wPtr: number, M: number, R: number, S: number, Cg: number, groups: number, base: number): void {
   const K = R * S * Cg;
   if (plan.algorithm === 'direct') {
@@ -174,9 +182,12 @@ function packWeights(engine: Engine, plan: WeightPlan, wPtr: number, M: number, 
 }
 
 /**
- * Packs int8 convolution weights once, for reuse across {@link conv2d} calls on the same engine.
+ * Packs int8 or uint8 convolution weights once, for reuse across {@link conv2d} calls on the same
+ * engine. `w` is never modified. uint8 weights (ONNX ConvInteger / QLinearConv) are stored as
+ * w - 128 ({@link PackedConvWeights.dtype} records it); pass their `wZeroPoint` in [0, 255] on
+ * each call, as for unpacked uint8 weights.
  *
- * @param w int8 weights, OHWI [M, R, S, C/groups] or OIHW [M, C/groups, R, S] (`weightLayout`).
+ * @param w int8 / uint8 weights, OHWI [M, R, S, C/groups] or OIHW [M, C/groups, R, S] (`weightLayout`).
  * @example
  * ```ts
  * const pw = packConvWeights(mf, { data: w, shape: [64, 3, 3, 32] });
@@ -184,23 +195,27 @@ function packWeights(engine: Engine, plan: WeightPlan, wPtr: number, M: number, 
  * pw.dispose();
  * ```
  */
-export function packConvWeights(engine: Engine, w: TensorLike<'int8'>, options: PackConvWeightsOptions = {}): PackedConvWeights {
+export function packConvWeights(engine: Engine, w: TensorLike<'int8' | 'uint8'>, options: PackConvWeightsOptions = {}): PackedConvWeights {
   const op = 'packConvWeights';
-  const { shape } = engine.checkInput(op, 'w', w, ['int8']);
+  const { shape, dtype } = engine.checkInput(op, 'w', w, ['int8', 'uint8']);
+  const wDtype = dtype as WeightDtype;
   if (options === null || typeof options !== 'object') throw new ValueError(op, `options = ${fmt(options)} must be an object.`, 'pass { groups, weightLayout, algorithm } or omit it.');
   const wi = convWeightInfo(shape, options, op);
   const algorithm = chooseAlgorithm(op, options.algorithm, wi.Cg, wi.Mg);
   const K = wi.R * wi.S * wi.Cg;
   const plan = weightPlan(engine, algorithm, wi.M, K, wi.groups);
   const transpose = wi.weightLayout === 'OIHW' && wi.Cg > 1;
-  return engine.run(op, { inputs: transpose ? [] : [w], scratch: [transpose ? wi.M * K : 0], output: { dtype: 'uint8', shape: [plan.bytes] } }, ({ inputs, scratch, out }) => {
+  // A private OHWI copy: for the transpose, or as the flip's destination for a uint8 tensor.
+  const copy = transpose || weightFlipBytes(wDtype, engine.stageBytes(w) > 0, wi.M * K) > 0;
+  return engine.run(op, { inputs: transpose ? [] : [w], scratch: [copy ? wi.M * K : 0], output: { dtype: 'uint8', shape: [plan.bytes] } }, ({ inputs, scratch, out }) => {
     let wPtr = inputs[0];
     if (transpose) {
       wPtr = scratch[0];
-      writeOhwi(engine, w, wi.weightLayout, wi.M, wi.R, wi.S, wi.Cg, wPtr);
+      writeOhwi(engine, w, wDtype, wi.weightLayout, wi.M, wi.R, wi.S, wi.Cg, wPtr);
     }
+    wPtr = weightsToS8(engine, wDtype, wPtr, wi.M * K, copy ? scratch[0] : wPtr);
     packWeights(engine, plan, wPtr, wi.M, wi.R, wi.S, wi.Cg, wi.groups, out.ptr);
-    return new PackedConvWeights({ M: wi.M, R: wi.R, S: wi.S, Cg: wi.Cg, groups: wi.groups, weightLayout: wi.weightLayout, wShape: wi.wShape, algorithm, groupOffsets: plan.groupOffsets, colSumsOffset: plan.colSumsOffset, block: out });
+    return new PackedConvWeights({ M: wi.M, R: wi.R, S: wi.S, Cg: wi.Cg, groups: wi.groups, weightLayout: wi.weightLayout, dtype: wDtype, wShape: wi.wShape, algorithm, groupOffsets: plan.groupOffsets, colSumsOffset: plan.colSumsOffset, block: out });
   });
 }
 
@@ -249,8 +264,9 @@ export function planConv2dTiles(engine: Engine, info: Conv2DInfo, algorithm: 'im
  * xScale * wScale[m] / yScale, round half to even, + yZeroPoint, clamp / fused ReLU).
  *
  * @param x int8 or uint8 activations, [N, H, W, C] (NHWC, default) or [N, C, H, W] (`layout: 'NCHW'`).
- * @param w int8 weights, [M, R, S, C/groups] (OHWI, default) or [M, C/groups, R, S]
- *   (`weightLayout: 'OIHW'`), or weights packed by {@link packConvWeights} on this engine.
+ * @param w int8 or uint8 weights, [M, R, S, C/groups] (OHWI, default) or [M, C/groups, R, S]
+ *   (`weightLayout: 'OIHW'`), or weights packed by {@link packConvWeights} on this engine. Never
+ *   modified. `wZeroPoint` is in w's dtype: [-128, 127] for int8, [0, 255] for uint8.
  * @param params geometry ({@link Conv2DOptions}), quantisation ({@link QuantParams}), `algorithm`, `out`.
  * @returns int32 (no `requantize`) or int8/uint8 (`requantize.outputDtype`), [N, E, F, M]
  *   (NHWC) or [N, M, E, F] (NCHW).
@@ -263,10 +279,10 @@ export function planConv2dTiles(engine: Engine, info: Conv2DInfo, algorithm: 'im
  * });
  * ```
  */
-export function conv2d(engine: Engine, x: TensorLike<'int8' | 'uint8'>, w: TensorLike<'int8'> | PackedConvWeights, params: Conv2DParams & { requantize: NonNullable<QuantParams['requantize']> }): Tensor<'int8' | 'uint8'>;
-export function conv2d(engine: Engine, x: TensorLike<'int8' | 'uint8'>, w: TensorLike<'int8'> | PackedConvWeights, params?: Conv2DParams & { requantize?: undefined }): Tensor<'int32'>;
-export function conv2d(engine: Engine, x: TensorLike<'int8' | 'uint8'>, w: TensorLike<'int8'> | PackedConvWeights, params?: Conv2DParams): Tensor<'int32' | 'int8' | 'uint8'>;
-export function conv2d(engine: Engine, x: TensorLike<'int8' | 'uint8'>, w: TensorLike<'int8'> | PackedConvWeights, params: Conv2DParams = {}): Tensor<'int32' | 'int8' | 'uint8'> {
+export function conv2d(engine: Engine, x: TensorLike<'int8' | 'uint8'>, w: TensorLike<'int8' | 'uint8'> | PackedConvWeights, params: Conv2DParams & { requantize: NonNullable<QuantParams['requantize']> }): Tensor<'int8' | 'uint8'>;
+export function conv2d(engine: Engine, x: TensorLike<'int8' | 'uint8'>, w: TensorLike<'int8' | 'uint8'> | PackedConvWeights, params?: Conv2DParams & { requantize?: undefined }): Tensor<'int32'>;
+export function conv2d(engine: Engine, x: TensorLike<'int8' | 'uint8'>, w: TensorLike<'int8' | 'uint8'> | PackedConvWeights, params?: Conv2DParams): Tensor<'int32' | 'int8' | 'uint8'>;
+export function conv2d(engine: Engine, x: TensorLike<'int8' | 'uint8'>, w: TensorLike<'int8' | 'uint8'> | PackedConvWeights, params: Conv2DParams = {}): Tensor<'int32' | 'int8' | 'uint8'> {
   const op = 'conv2d';
   if (params === null || typeof params !== 'object') throw new ValueError(op, `params = ${fmt(params)} must be an object.`, 'pass { strides, pads, groups, xZeroPoint, wZeroPoint, bias, requantize, ... } or omit it.');
   const { shape: xShape, dtype } = engine.checkInput(op, 'x', x, ['int8', 'uint8']);
@@ -275,6 +291,7 @@ export function conv2d(engine: Engine, x: TensorLike<'int8' | 'uint8'>, w: Tenso
   // --- validate everything before any Wasm memory is touched ---
   let info: Conv2DInfo;
   let algorithm: 'im2col' | 'direct';
+  let wDtype: WeightDtype;
   const packed = w instanceof PackedConvWeights ? w : undefined;
   if (packed) {
     if (!packed.belongsTo(engine)) throw new ValueError(op, 'w was packed by another engine.', 'pack the weights with this engine (packConvWeights(engine, ...)).');
@@ -290,15 +307,17 @@ export function conv2d(engine: Engine, x: TensorLike<'int8' | 'uint8'>, w: Tenso
       throw new ValueError(op, `algorithm = ${fmt(params.algorithm)} but the weights were packed for '${packed.algorithm}'.`, 'omit algorithm, or pack the weights with the algorithm you want.');
     }
     algorithm = packed.algorithm;
+    wDtype = packed.dtype;
   } else {
-    const { shape: wShape } = engine.checkInput(op, 'w', w as TensorLike, ['int8']);
+    const { shape: wShape, dtype: wdt } = engine.checkInput(op, 'w', w as TensorLike, ['int8', 'uint8']);
+    wDtype = wdt as WeightDtype;
     info = conv2dInfo(xShape, wShape, params, op);
     algorithm = chooseAlgorithm(op, params.algorithm, info.Cg, info.Mg);
   }
   if (params.out !== undefined && ((params.out as unknown) === x || (params.out as unknown) === w)) {
     throw new ValueError(op, 'options.out is the input tensor itself; a convolution reads each input pixel many times, so it cannot run in place.', 'pass a separate output tensor, or omit out.');
   }
-  const stage = resolveOutputStage(op, params, info.M, xDtype);
+  const stage = resolveOutputStage(op, params, info.M, xDtype, wDtype);
   const outDtype = stage.requant ? stage.requant.outputDtype : 'int32';
   const outBytes = outDtype === 'int32' ? 4 : 1;
   const { N, H, W, C, M, R, S, E, F, K, Mg, groups } = info;
@@ -306,16 +325,18 @@ export function conv2d(engine: Engine, x: TensorLike<'int8' | 'uint8'>, w: Tenso
   const tiles = planConv2dTiles(engine, info, algorithm, xDtype, stage.requant !== undefined);
   const nchw = info.layout === 'NCHW';
   const wPlan = packed ? undefined : weightPlan(engine, algorithm, M, K, groups);
-  const wTranspose = !packed && algorithm === 'im2col' && info.weightLayout === 'OIHW' && info.Cg > 1;
-  const wStaged = !packed && algorithm === 'im2col' && !wTranspose;
+  const wTranspose = !packed && info.weightLayout === 'OIHW' && info.Cg > 1;
+  const wStaged = !packed && !wTranspose;
+  // A private int8 OHWI copy of w: for the transpose, or as the flip's destination for a uint8 tensor.
+  const wCopy = wTranspose || (wStaged && weightFlipBytes(wDtype, engine.stageBytes(w as TensorLike) > 0, M * K) > 0);
 
   const inputs: TensorLike[] = [];
   if (!nchw) inputs.push(x);
   if (wStaged) inputs.push(w as TensorLike);
   const scratchSizes = [
     nchw ? N * H * W * C : 0, // 0: NHWC copy of x
-    wTranspose ? M * K : 0, // 1: OHWI copy of w
-    wPlan && algorithm === 'im2col' ? wPlan.bytes : 0, // 2: packed weights + column sums
+    wCopy ? M * K : 0, // 1: OHWI copy of w
+    wPlan ? wPlan.bytes : 0, // 2: packed weights (+ column sums for im2col)
     algorithm === 'direct' ? R * S * M * 2 : 0, // 3: int16 (w - wzp), [R, S, M]
     M * 4, // 4: colTerm
     stage.wZeroPoints ? M * 4 : 0, // 5: weight zero points
@@ -342,26 +363,28 @@ export function conv2d(engine: Engine, x: TensorLike<'int8' | 'uint8'>, w: Tenso
     if (stage.requant) viewOf('float32', buf(), scratch[6], M).set(stage.requant.multipliers);
     const colTerm = i32(scratch[4], M);
 
-    // weights
-    let base = 0;
-    let groupOffsets: readonly number[] = [];
-    let colSumsPtr = 0;
+    // weights: packed ones, or packed now exactly as packConvWeights does
+    let base: number;
+    let groupOffsets: readonly number[];
+    let colSumsOffset: number;
+    if (packed) {
+      base = packed.block.ptr;
+      groupOffsets = packed.groupOffsets;
+      colSumsOffset = packed.colSumsOffset;
+    } else {
+      let wPtr: number;
+      if (wTranspose) {
+        wPtr = scratch[1];
+        writeOhwi(engine, w as TensorLike, wDtype, info.weightLayout, M, R, S, info.Cg, wPtr);
+      } else wPtr = ptrs[nchw ? 0 : 1];
+      wPtr = weightsToS8(engine, wDtype, wPtr, M * K, wCopy ? scratch[1] : wPtr);
+      base = scratch[2];
+      packWeights(engine, wPlan!, wPtr, M, R, S, info.Cg, groups, base);
+      groupOffsets = wPlan!.groupOffsets;
+      colSumsOffset = wPlan!.colSumsOffset;
+    }
     if (algorithm === 'im2col') {
-      if (packed) {
-        base = packed.block.ptr;
-        groupOffsets = packed.groupOffsets;
-        colSumsPtr = base + packed.colSumsOffset;
-      } else {
-        let wPtr: number;
-        if (wTranspose) {
-          wPtr = scratch[1];
-          writeOhwi(engine, w as TensorLike, info.weightLayout, M, R, S, info.Cg, wPtr);
-        } else wPtr = ptrs[nchw ? 0 : 1];
-        base = scratch[2];
-        packWeights(engine, wPlan!, wPtr, M, R, S, info.Cg, groups, base);
-        groupOffsets = wPlan!.groupOffsets;
-        colSumsPtr = base + wPlan!.colSumsOffset;
-      }
+      const colSumsPtr = base + colSumsOffset;
       // colTerm[m] = bias[m] - za*colSum[m] + K*za*zb[m] (wrapping, see assembly/common/requant.ts)
       const za = stage.xZeroPoint;
       const colSums = i32(colSumsPtr, M);
@@ -373,14 +396,8 @@ export function conv2d(engine: Engine, x: TensorLike<'int8' | 'uint8'>, w: Tenso
       const w16 = viewOf('int16', buf(), scratch[3], R * S * M);
       const zb = stage.wZeroPoints;
       const RS = R * S;
-      if (packed) {
-        const pw = viewOf('int8', buf(), packed.block.ptr, RS * M);
-        for (let i = 0; i < RS * M; i++) w16[i] = pw[i] - (zb ? zb[i % M] : 0);
-      } else {
-        // OHWI and OIHW coincide when C/groups == 1: [M, R*S].
-        const src = (w as TensorLike).data;
-        for (let m = 0; m < M; m++) for (let t = 0; t < RS; t++) w16[t * M + m] = src[m * RS + t] - (zb ? zb[m] : 0);
-      }
+      const pw = viewOf('int8', buf(), base, RS * M); // [R*S, M] int8
+      for (let i = 0; i < RS * M; i++) w16[i] = pw[i] - (zb ? zb[i % M] : 0);
     }
 
     const yPtr = nchw ? scratch[11] : out.ptr;

@@ -1,5 +1,5 @@
 /**
- * Fully connected layer on int8/uint8 activations and int8 weights.
+ * Fully connected layer on int8/uint8 activations and int8/uint8 weights.
  * @module
  */
 import { ShapeError, fmt } from '../errors.js';
@@ -21,8 +21,9 @@ export type DenseParams = MatmulParams;
  *
  * - `x`: int8 or uint8, shape [batch, features] or [batch, d1, d2, ...]: each batch row is
  *   flattened (row-major, like ONNX Flatten(axis = 1) before Gemm), so features = d1 * d2 * ...
- * - `w`: {@link PackedWeights}, or int8 [outFeatures, inFeatures] (PyTorch Linear / ONNX Gemm
- *   transB = 1; `layout: 'kn'` for [inFeatures, outFeatures]).
+ * - `w`: {@link PackedWeights}, or int8 / uint8 [outFeatures, inFeatures] (PyTorch Linear / ONNX
+ *   Gemm transB = 1; `layout: 'kn'` for [inFeatures, outFeatures]). `wZeroPoint` is in w's
+ *   dtype: [-128, 127] for int8, [0, 255] for uint8.
  * - Result: [batch, outFeatures].
  *
  * @example
@@ -32,7 +33,7 @@ export type DenseParams = MatmulParams;
  * });
  * ```
  */
-export function dense(engine: Engine, x: TensorLike<'int8' | 'uint8'>, w: PackedWeights | TensorLike<'int8'>, params?: DenseParams): Tensor<'int32' | 'int8' | 'uint8'> {
+export function dense(engine: Engine, x: TensorLike<'int8' | 'uint8'>, w: PackedWeights | TensorLike<'int8' | 'uint8'>, params?: DenseParams): Tensor<'int32' | 'int8' | 'uint8'> {
   const op = 'dense';
   const prm = checkParams(op, params);
   const { shape, dtype } = checkActivations(engine, op, 'x', x);
@@ -46,6 +47,6 @@ export function dense(engine: Engine, x: TensorLike<'int8' | 'uint8'>, w: Packed
       "make the flattened features of x equal w's input features (w is [outFeatures, inFeatures] in the default 'nk' layout).",
     );
   }
-  const stage = resolveOutputStage(op, prm, weights.N, dtype);
+  const stage = resolveOutputStage(op, prm, weights.N, dtype, weights.dtype);
   return runGemm(engine, { op, a: x, signed: dtype === 'int8', M: batch, K: features, weights, stage, outShape: [batch, weights.N], out: prm.out });
 }

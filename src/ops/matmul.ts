@@ -8,7 +8,7 @@ import { ShapeError, ValueError, fmt } from '../errors.js';
 import type { Engine, TensorLike } from '../runtime/engine.js';
 import { ALIGN } from '../runtime/memory.js';
 import type { Tensor } from '../runtime/tensor.js';
-import { PackedWeights, type ResolvedWeights, type MatrixLayout, checkPlanFits, packedBytes, resolveWeights } from './packed.js';
+import { PackedWeights, type ResolvedWeights, type MatrixLayout, checkPlanFits, packedBytes, resolveWeights, weightsToS8 } from './packed.js';
 
 /**
  * Rows of A packed and accumulated at a time. Bounds the scratch of a call to about
@@ -61,6 +61,7 @@ export function runGemm(engine: Engine, job: GemmJob): Tensor<'int32' | 'int8' |
   if (raw) {
     plan.packedB = bBytes ?? N * K;
     plan.colSums = N * 4;
+    if (wt.flipBytes) plan.wFlip = wt.flipBytes;
   }
   if (signed) plan.flip = MT * K;
   if (rq) {
@@ -93,7 +94,8 @@ export function runGemm(engine: Engine, job: GemmJob): Tensor<'int32' | 'int8' |
     let packedB: number;
     let colSums: Int32Array;
     if (raw) {
-      k.u8s8_gemm_pack_b(ptrs[1], K, N, K, p.packedB, p.colSums);
+      const bt = weightsToS8(engine, wt.dtype, ptrs[1], N * K, wt.flipBytes ? p.wFlip : ptrs[1]);
+      k.u8s8_gemm_pack_b(bt, K, N, K, p.packedB, p.colSums);
       packedB = p.packedB;
       colSums = new Int32Array(buf, p.colSums, N);
     } else {
@@ -117,7 +119,7 @@ export function runGemm(engine: Engine, job: GemmJob): Tensor<'int32' | 'int8' |
       const mt = Math.min(MT, M - m0);
       let src = aPtr + m0 * K;
       if (signed) {
-        k.s8_to_u8(src, p.flip, mt * K);
+        k.q8_flip_sign(src, p.flip, mt * K);
         src = p.flip;
       }
       const aMax = k.u8s8_gemm_pack_a(src, K, mt, K, p.packedA, p.rowSums);
@@ -156,8 +158,9 @@ export function checkParams<P extends object>(op: string, params: P | undefined)
  * requantised (ONNX MatMulInteger plus bias, or QLinearMatMul with per-channel weights).
  *
  * - `a`: int8 or uint8, shape [..., M, K] (leading batch dims are flattened into the rows).
- * - `b`: {@link PackedWeights}, or int8 weights of shape K x N (`layout: 'kn'`, default) or
- *   N x K (`layout: 'nk'`), packed for this call and freed. b is not batched.
+ * - `b`: {@link PackedWeights}, or int8 / uint8 weights of shape K x N (`layout: 'kn'`, default)
+ *   or N x K (`layout: 'nk'`), packed for this call and freed (never modified). b is not
+ *   batched. `wZeroPoint` is in b's dtype: [-128, 127] for int8, [0, 255] for uint8.
  * - Result: [..., M, N]; int32 (corrected sums + bias, wrapping mod 2^32) without
  *   `requantize`, else int8/uint8 (round half to even, saturate, fused clamp).
  *
@@ -169,7 +172,7 @@ export function checkParams<P extends object>(op: string, params: P | undefined)
  * const y = matmul(mf, { data: a, shape: [M, K] }, { data: b, shape: [K, N] }, { xZeroPoint: 3 });
  * ```
  */
-export function matmul(engine: Engine, a: TensorLike<'int8' | 'uint8'>, b: PackedWeights | TensorLike<'int8'>, params?: MatmulParams): Tensor<'int32' | 'int8' | 'uint8'> {
+export function matmul(engine: Engine, a: TensorLike<'int8' | 'uint8'>, b: PackedWeights | TensorLike<'int8' | 'uint8'>, params?: MatmulParams): Tensor<'int32' | 'int8' | 'uint8'> {
   const op = 'matmul';
   const prm = checkParams(op, params);
   const { shape, dtype } = checkActivations(engine, op, 'a', a);
@@ -178,7 +181,7 @@ export function matmul(engine: Engine, a: TensorLike<'int8' | 'uint8'>, b: Packe
   if (weights.K !== K) {
     throw new ShapeError(op, `a has ${fmt(K)} columns (shape ${fmt(shape)}) but b has depth K = ${fmt(weights.K)}${weights.kind === 'packed' ? ' (packed)' : ` (${prm.layout ?? 'kn'} layout)`}.`, "make a's last dimension equal b's K (check the weight layout: 'kn' is K x N, 'nk' is N x K).");
   }
-  const stage = resolveOutputStage(op, prm, weights.N, dtype);
+  const stage = resolveOutputStage(op, prm, weights.N, dtype, weights.dtype);
   const M = shape.slice(0, -1).reduce((x, y) => x * y, 1);
   return runGemm(engine, { op, a, signed: dtype === 'int8', M, K, weights, stage, outShape: [...shape.slice(0, -1), weights.N], out: prm.out });
 }

@@ -10,7 +10,7 @@ import { requantizeRef } from './gemm.js';
 export interface Conv2DRefParams {
   /** Zero point of x, in x's own domain (int8 or uint8 values). Default 0. */
   xZeroPoint?: number;
-  /** Weight zero point: one, or one per output channel. Default 0. */
+  /** Weight zero point in w's own domain (int8 or uint8 values): one, or one per output channel. Default 0. */
   wZeroPoint?: number | ArrayLike<number>;
   /** int32 bias per output channel. Default none. */
   bias?: ArrayLike<number>;
@@ -22,7 +22,7 @@ export interface Conv2DRefParams {
  * int32 wrapping (Math.imul, `| 0`); padded positions contribute 0.
  *
  * @param x NHWC [N, H, W, C], int8 or uint8 values.
- * @param w OHWI [M, R, S, C/groups], int8 values.
+ * @param w OHWI [M, R, S, C/groups], int8 or uint8 values (zero points in the same dtype).
  * @returns int32 NHWC [N, E, F, M].
  */
 export function conv2dRef(x: ArrayLike<number>, w: ArrayLike<number>, info: Conv2DInfo, params: Conv2DRefParams = {}): Int32Array {

@@ -7,7 +7,8 @@ import { roundHalfEven } from '../descriptors/output-stage.js';
 
 /**
  * y[m, n] = sum_k (a[m,k] - za) * (bt[n,k] - zb[n]) + bias[n], int32 wrapping.
- * `a` is M x K (uint8 or int8 values), `bt` is N x K int8 (weights, one row per output column).
+ * `a` is M x K (uint8 or int8 values), `bt` is N x K int8 or uint8 (weights, one row per output
+ * column). Zero points are in each operand's own dtype: no domain shift here.
  */
 export function qgemmRef(a: ArrayLike<number>, za: number, bt: ArrayLike<number>, zb: ArrayLike<number> | number, bias: ArrayLike<number> | undefined, M: number, N: number, K: number): Int32Array {
   const y = new Int32Array(M * N);

@@ -106,13 +106,19 @@ export function readTensor(path: string): OnnxTensor {
 
 export type OnnxAttribute = number | number[] | string | Float32Array;
 
-/** The first node of model.onnx: op type and attributes. */
-export function readNode(modelPath: string): { opType: string; attributes: Record<string, OnnxAttribute> } {
+/**
+ * The first node of model.onnx: op type, attributes, the node's input names by slot ('' for an
+ * omitted optional input) and the graph's input names in order (the order of input_<i>.pb).
+ */
+export function readNode(modelPath: string): { opType: string; attributes: Record<string, OnnxAttribute>; nodeInputs: string[]; graphInputs: string[] } {
   const model = fields(new Uint8Array(readFileSync(modelPath)));
   const graph = fields(model.find((x) => x.no === 7)!.value as Uint8Array);
   const node = fields(graph.find((x) => x.no === 1)!.value as Uint8Array);
   const dec = new TextDecoder();
   const opType = dec.decode(node.find((x) => x.no === 4)!.value as Uint8Array);
+  const nodeInputs = node.filter((x) => x.no === 1).map((x) => dec.decode(x.value as Uint8Array));
+  // GraphProto.input (11) is a ValueInfoProto whose name is field 1.
+  const graphInputs = graph.filter((x) => x.no === 11).map((x) => dec.decode(fields(x.value as Uint8Array).find((f) => f.no === 1)!.value as Uint8Array));
   const attributes: Record<string, OnnxAttribute> = {};
   for (const a of node.filter((x) => x.no === 5)) {
     const af = fields(a.value as Uint8Array);
@@ -125,16 +131,28 @@ export function readNode(modelPath: string): { opType: string; attributes: Recor
       attributes[name] = new DataView(b.buffer, b.byteOffset, 4).getFloat32(0, true);
     } else if (type === 3) attributes[name] = dec.decode(af.find((x) => x.no === 4)!.value as Uint8Array);
   }
-  return { opType, attributes };
+  return { opType, attributes, nodeInputs, graphInputs };
 }
 
-/** Loads one conformance test case; fails (never skips) when the Debian package is missing. */
-export function loadNodeTest(name: string): { opType: string; attributes: Record<string, OnnxAttribute>; inputs: OnnxTensor[]; outputs: OnnxTensor[] } {
+/**
+ * Loads one conformance test case; fails (never skips) when the Debian package is missing.
+ * `inputs` are the graph inputs in file order; `slots` are the same tensors by the node's input
+ * slot (undefined where an optional input is omitted, e.g. Clip's min).
+ */
+export function loadNodeTest(name: string): { opType: string; attributes: Record<string, OnnxAttribute>; inputs: OnnxTensor[]; slots: (OnnxTensor | undefined)[]; outputs: OnnxTensor[] } {
   const dir = join(ONNX_NODE_TESTS, name);
   expect(existsSync(dir), `${dir} is missing: install Debian's libonnx-testdata (apt-get install libonnx-testdata); .ci/run does this`).toBe(true);
-  const { opType, attributes } = readNode(join(dir, 'model.onnx'));
+  const { opType, attributes, nodeInputs, graphInputs } = readNode(join(dir, 'model.onnx'));
   const set = join(dir, 'test_data_set_0');
   const files = readdirSync(set);
   const read = (prefix: string) => files.filter((f) => f.startsWith(prefix)).sort((a, b) => parseInt(a.slice(prefix.length)) - parseInt(b.slice(prefix.length))).map((f) => readTensor(join(set, f)));
-  return { opType, attributes, inputs: read('input_'), outputs: read('output_') };
+  const inputs = read('input_');
+  expect(inputs.length, `${name}: one input_<i>.pb per graph input`).toBe(graphInputs.length);
+  const slots = nodeInputs.map((n) => {
+    if (n === '') return undefined;
+    const i = graphInputs.indexOf(n);
+    if (i < 0) throw new Error(`${name}: node input ${n} is not a graph input (initializers are not read)`);
+    return inputs[i];
+  });
+  return { opType, attributes, inputs, slots, outputs: read('output_') };
 }

@@ -31,12 +31,12 @@ SHAPES.push([ROW_TILE - 1, 5, 9], [ROW_TILE + 1, 5, 9], [2 * ROW_TILE, 3, 33], [
 
 describe('matmul', () => {
   it('registers its kernels', () => {
-    for (const name of ['u8s8_gemm', 'u8s8_gemm_pack_a', 'u8s8_gemm_pack_b', 's32_correct', 'q8_requantize', 's8_to_u8']) {
+    for (const name of ['u8s8_gemm', 'u8s8_gemm_pack_a', 'u8s8_gemm_pack_b', 's32_correct', 'q8_requantize', 'q8_flip_sign']) {
       expect(KERNELS.some((k) => k.name === name), name).toBe(true);
     }
   });
 
-  it('s8_to_u8 maps int8 x to uint8 x + 128 on every build, in place too', () => {
+  it('q8_flip_sign maps int8 x to uint8 x + 128 and uint8 w to int8 w - 128 on every build, in place too', () => {
     for (const n of [1, 15, 16, 17, 33, 100]) {
       const x = fillInts(new Int8Array(n), -128, 127, rng(n));
       const want = Array.from(x, (v) => v + 128);
@@ -44,14 +44,17 @@ describe('matmul', () => {
       for (const e of engines) {
         const t = e.tensor('int8', [n], x);
         const u = e.tensor('uint8', [n]);
-        e.kernels.s8_to_u8(t.ptr, u.ptr, n);
+        e.kernels.q8_flip_sign(t.ptr, u.ptr, n);
         results[e.isa] = u.toArray();
-        e.kernels.s8_to_u8(t.ptr, t.ptr, n);
+        e.kernels.q8_flip_sign(t.ptr, t.ptr, n);
         expect(new Uint8Array(t.data.buffer, t.ptr, n)).toEqual(u.data);
+        // Its own inverse: uint8 x + 128 back to int8 x.
+        e.kernels.q8_flip_sign(u.ptr, u.ptr, n);
+        expect(new Int8Array(u.data.buffer, u.ptr, n)).toEqual(x);
         t.dispose();
         u.dispose();
       }
-      expectAllAgree(`s8_to_u8 n=${n}`, want, results);
+      expectAllAgree(`q8_flip_sign n=${n}`, want, results);
     }
   });
 
@@ -220,7 +223,11 @@ describe('matmul', () => {
       ['mismatched K', () => [], (e) => matmul(e, a, { data: new Int8Array(8), shape: [2, 4] }), ShapeError, /a has 3 columns .* K = 2/],
       ['mismatched K in nk', () => [], (e) => matmul(e, a, b, { layout: 'nk' }), ShapeError, /K = 4 \(nk layout\)/],
       ['bad layout', () => [], (e) => matmul(e, a, b, { layout: 'tn' as never }), ValueError, /layout = "tn"/],
-      ['uint8 weights', () => [], (e) => matmul(e, a, { data: new Uint8Array(12), shape: [3, 4] } as never), ValueError, /b.data is uint8; expected Int8Array/],
+      ['int16 weights', () => [], (e) => matmul(e, a, { data: new Int16Array(12), shape: [3, 4] } as never), ValueError, /b.data is int16; expected Int8Array or Uint8Array/],
+      ['uint8 weights with wZeroPoint 300', () => [], (e) => matmul(e, a, { data: new Uint8Array(12), shape: [3, 4] }, { wZeroPoint: 300 }), QuantError, /wZeroPoint = 300 is outside the uint8 range \[0, 255\]/],
+      ['uint8 weights with a negative per-channel wZeroPoint', () => [], (e) => matmul(e, a, { data: new Uint8Array(12), shape: [3, 4] }, { wZeroPoint: [0, 255, -1, 7] }), QuantError, /wZeroPoint\[2\] = -1 is outside the uint8 range/],
+      ['int8 weights with wZeroPoint 200', () => [], (e) => matmul(e, a, b, { wZeroPoint: 200 }), QuantError, /wZeroPoint = 200 is outside the int8 range \[-128, 127\]/],
+      ['packed uint8 weights with wZeroPoint 300', (e) => [packWeights(e, { data: new Uint8Array(12), shape: [3, 4] }, { layout: 'kn' })], (e, [pw]) => matmul(e, a, pw as PackedWeights, { wZeroPoint: 300 }), QuantError, /wZeroPoint = 300 is outside the uint8 range/],
       ['float activations', () => [], (e) => matmul(e, { data: new Float32Array(6), shape: [2, 3] } as never, b), ValueError, /a.data is float32/],
       ['data length', () => [], (e) => matmul(e, { data: new Uint8Array(5), shape: [2, 3] }, b), ShapeError, /a.data has 5 elements/],
       ['non-integer size', () => [], (e) => matmul(e, { data: new Uint8Array(6), shape: [2, 3.5] }, b), ShapeError, /dimension 1 = 3.5/],
@@ -251,7 +258,7 @@ describe('matmul', () => {
       ['out of the wrong dtype', (e) => [e.tensor('int32', [2, 4])], (e, [out]) => matmul(e, a, b, { out: out as Tensor, requantize: rq }), ShapeError, /result is uint8 \[2, 4\]/],
       ['packWeights without layout', () => [], (e) => packWeights(e, b, {} as never), ValueError, /packWeights: layout = undefined/],
       ['packWeights of rank 1', () => [], (e) => packWeights(e, { data: new Int8Array(4), shape: [4] }, { layout: 'nk' }), ShapeError, /packWeights: w has shape \[4\]/],
-      ['packWeights of uint8', () => [], (e) => packWeights(e, { data: new Uint8Array(4), shape: [2, 2] } as never, { layout: 'nk' }), ValueError, /packWeights: w.data is uint8/],
+      ['packWeights of int16', () => [], (e) => packWeights(e, { data: new Int16Array(4), shape: [2, 2] } as never, { layout: 'nk' }), ValueError, /packWeights: w.data is int16/],
     ];
     for (const [name, setup, call, type, message] of cases) {
       it(`${name}: ${type.name} before any Wasm memory change, then still bit-exact`, () => {
