@@ -37,7 +37,6 @@ export const KERNELS: readonly KernelInfo[] = [
   { name: 'q8_maxpool2d_nhwc', family: 'ops', export: 'q8_maxpool2d', summary: 'max pooling NHWC int8/uint8, pads, strides, dilations', vectorised: ['simd', 'relaxed'] },
   { name: 'q8_avgpool2d_nhwc', family: 'ops', export: 'q8_avgpool2d', summary: 'average pooling NHWC int8/uint8, exact round half to even (also global average pooling)', vectorised: ['simd', 'relaxed'] },
   { name: 'q8_softmax', family: 'ops', export: 'q8_softmax', summary: 'softmax over the last axis from a host exp table, float64 sequential sums (only the row max is vectorised), uint8/int8 (scale 1/256) or float32 out', vectorised: ['simd', 'relaxed'] },
-  { name: 's8_to_u8', family: 'common', export: 's8_to_u8', summary: 'int8 -> uint8 by x ^ 0x80 (zero point + 128), so GEMM kernels see u8 activations', vectorised: ['simd', 'relaxed'] },
   { name: 'u8s8_gemm_pack_b', family: 'gemm', export: 'u8s8_gemm_pack_b', summary: 'pack N x K int8 weights for u8s8_gemm (both layouts in the relaxed build); writes per-column sums', vectorised: [] },
   { name: 'u8s8_gemm_pack_a', family: 'gemm', export: 'u8s8_gemm_pack_a', summary: 'pack M x K uint8 activations for u8s8_gemm; writes row sums and per-panel flags, returns max', vectorised: ['simd', 'relaxed'] },
   {
@@ -51,9 +50,6 @@ export const KERNELS: readonly KernelInfo[] = [
     tiles: { scalar: '4x4', simd: '3x12c2', relaxed: '3x12c4hyb' },
   },
   { name: 'q8_flip_sign', family: 'common', export: 'q8_flip_sign', summary: 'x ^ 0x80: int8 <-> uint8 with the zero point moved by 128, so GEMM kernels see u8 activations and s8 weights', vectorised: ['simd', 'relaxed'] },
-  { name: 'u8s8_gemm_pack_b', family: 'gemm', export: 'u8s8_gemm_pack_b', summary: 'pack N x K int8 weights for u8s8_gemm; writes per-column sums', vectorised: [] },
-  { name: 'u8s8_gemm_pack_a', family: 'gemm', export: 'u8s8_gemm_pack_a', summary: 'pack M x K uint8 activations for u8s8_gemm; writes row sums, returns max', vectorised: [] },
-  { name: 'u8s8_gemm', family: 'gemm', export: 'u8s8_gemm', summary: 'C = A x B^T, u8 x s8 -> raw int32 sums (wrapping)', vectorised: [] },
 ];
 
 /** The contract name of a kernel in a build, e.g. `q8_relu__simd`, `u8s8_gemm_3x12c2__simd`. */
