@@ -56,3 +56,20 @@ export function fillInts<A extends Int8Array | Uint8Array | Int16Array | Int32Ar
   for (let i = 0; i < a.length; i++) a[i] = lo + Math.floor(rand() * (hi - lo + 1));
   return a;
 }
+
+/**
+ * Runs `fn` on every engine and returns each result as a host array keyed by build, freeing the
+ * tensors and asserting that the call leaked no allocation.
+ */
+export function perBuild(engines: readonly Engine[], fn: (e: Engine) => { toArray(): ArrayLike<number>; dispose(): void }): Record<string, ArrayLike<number>> {
+  return Object.fromEntries(
+    engines.map((e) => {
+      const live = e.heap.liveCount;
+      const y = fn(e);
+      const out = y.toArray();
+      y.dispose();
+      expect(e.heap.liveCount, `${e.isa}: no leaked allocation`).toBe(live);
+      return [e.isa, out];
+    }),
+  );
+}

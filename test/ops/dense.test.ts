@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { QuantError, ShapeError, ValueError, dense, matmul, packWeights, type Engine, type PackedWeights, type Tensor } from '../../src/index.js';
 import { transposeRef } from '../../src/reference/index.js';
-import { allEngines, expectAllAgree } from '../helpers/engines.js';
+import { allEngines, expectAllAgree, perBuild } from '../helpers/engines.js';
 import { describeCase, gemmCase, variant } from '../helpers/gemm-case.js';
 
 let engines: Engine[];
@@ -10,16 +10,6 @@ beforeAll(async () => {
   engines = await allEngines();
 });
 
-function perBuild(fn: (e: Engine) => Tensor): Record<string, ArrayLike<number>> {
-  return Object.fromEntries(engines.map((e) => {
-    const live = e.heap.liveCount;
-    const y = fn(e);
-    const out = y.toArray();
-    y.dispose();
-    expect(e.heap.liveCount, `${e.isa}: no leaked allocation`).toBe(live);
-    return [e.isa, out];
-  }));
-}
 
 const BATCH = [1, 2, 3, 4, 7, 8, 9, 16, 17, 33, 64, 65, 130];
 const IN = [1, 3, 8, 15, 16, 17, 32, 33, 64, 65];
@@ -30,7 +20,7 @@ describe('dense', () => {
     const [B, I, O] = [BATCH[(i * 5) % BATCH.length], IN[(i * 3) % IN.length], OUT[(i * 7) % OUT.length]];
     const c = gemmCase(variant(i + 1, B, O, I));
     it(`${describeCase(c)} matches the reference on every build`, () => {
-      expectAllAgree(describeCase(c), c.expected, perBuild((e) => dense(e, { data: c.a, shape: [B, I] }, { data: c.w, shape: [O, I] }, c.params)));
+      expectAllAgree(describeCase(c), c.expected, perBuild(engines, (e) => dense(e, { data: c.a, shape: [B, I] }, { data: c.w, shape: [O, I] }, c.params)));
     });
   }
 
@@ -62,7 +52,7 @@ describe('dense', () => {
       ['bias', { bias: [1, -2, 3] }, [11, -12, 3, 11, -12, 43]],
     ];
     for (const [name, params, want] of expectations) {
-      expectAllAgree(name, want, perBuild((e) => dense(e, x, w, { ...base, ...params })));
+      expectAllAgree(name, want, perBuild(engines, (e) => dense(e, x, w, { ...base, ...params })));
     }
   });
 
@@ -84,7 +74,7 @@ describe('dense', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 100 }), fc.integer({ min: 1, max: 50 }), fc.integer({ min: 1, max: 70 }), fc.nat(1000), (B, O, I, i) => {
         const c = gemmCase(variant(i, B, O, I));
-        expectAllAgree(describeCase(c), c.expected, perBuild((e) => dense(e, { data: c.a, shape: [B, I] }, { data: c.w, shape: [O, I] }, c.params)));
+        expectAllAgree(describeCase(c), c.expected, perBuild(engines, (e) => dense(e, { data: c.a, shape: [B, I] }, { data: c.w, shape: [O, I] }, c.params)));
       }),
       { seed: 7, numRuns: 30 },
     );

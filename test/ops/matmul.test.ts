@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { KERNELS, MemoryError, PackedWeights, QuantError, ROW_TILE, ShapeError, ValueError, matmul, packWeights, type Engine, type Tensor } from '../../src/index.js';
 import { resolveOutputStage } from '../../src/descriptors/output-stage.js';
 import { qgemmRef, qmatmulRef, transposeRef } from '../../src/reference/index.js';
-import { allEngines, expectAllAgree, fillInts, rng } from '../helpers/engines.js';
+import { allEngines, expectAllAgree, fillInts, rng, perBuild } from '../helpers/engines.js';
 import { describeCase, gemmCase, variant } from '../helpers/gemm-case.js';
 
 let engines: Engine[];
@@ -11,17 +11,6 @@ beforeAll(async () => {
   engines = await allEngines();
 });
 
-/** Runs `fn` on every build and returns each result as a host array (freeing the tensors). */
-function perBuild(fn: (e: Engine) => Tensor): Record<string, ArrayLike<number>> {
-  return Object.fromEntries(engines.map((e) => {
-    const live = e.heap.liveCount;
-    const y = fn(e);
-    const out = y.toArray();
-    y.dispose();
-    expect(e.heap.liveCount, `${e.isa}: no leaked allocation`).toBe(live);
-    return [e.isa, out];
-  }));
-}
 
 const SIZES = [1, 2, 3, 4, 7, 8, 9, 15, 16, 17, 31, 32, 33, 64, 65];
 const SHAPES: [number, number, number][] = [];
@@ -63,7 +52,7 @@ describe('matmul', () => {
     const layout = i % 2 ? 'kn' : 'nk';
     it(`${describeCase(c)} (${layout}) matches the reference on every build`, () => {
       const b = layout === 'kn' ? { data: transposeRef(c.w, N, K), shape: [K, N] } : { data: c.w, shape: [N, K] };
-      expectAllAgree(describeCase(c), c.expected, perBuild((e) => matmul(e, { data: c.a, shape: [M, K] }, b, { ...c.params, layout })));
+      expectAllAgree(describeCase(c), c.expected, perBuild(engines, (e) => matmul(e, { data: c.a, shape: [M, K] }, b, { ...c.params, layout })));
     });
   });
 
@@ -86,14 +75,14 @@ describe('matmul', () => {
       const exact = (xDtype === 'uint8' ? -1 : 1) * 255 * 128 * K;
       expect(expected[0]).toBe(exact | 0);
       expect(expected[0]).not.toBe(exact);
-      expectAllAgree(`wrap ${xDtype}`, expected, perBuild((e) => matmul(e, { data: a, shape: [M, K] }, { data: w, shape: [N, K] }, {
+      expectAllAgree(`wrap ${xDtype}`, expected, perBuild(engines, (e) => matmul(e, { data: a, shape: [M, K] }, { data: w, shape: [N, K] }, {
         layout: 'nk', xZeroPoint: za, wZeroPoint: zb, bias,
       })));
       // The requantised output starts from the same wrapped sums.
       const requantize = { xScale: 1, wScale: [1e-7, 3e-8, 1e-6], yScale: 1, yZeroPoint: 3, outputDtype: 'int8' as const };
       const stage = resolveOutputStage('test', { requantize }, N, xDtype);
       const q = qmatmulRef(a, za, w, zb, bias, M, N, K, stage.requant);
-      expectAllAgree(`wrap ${xDtype} requantised`, q, perBuild((e) => matmul(e, { data: a, shape: [M, K] }, { data: w, shape: [N, K] }, {
+      expectAllAgree(`wrap ${xDtype} requantised`, q, perBuild(engines, (e) => matmul(e, { data: a, shape: [M, K] }, { data: w, shape: [N, K] }, {
         layout: 'nk', xZeroPoint: za, wZeroPoint: zb, bias, requantize,
       })));
     }
@@ -204,7 +193,7 @@ describe('matmul', () => {
           const c = gemmCase({ ...variant(i, M, N, K), seed });
           const layout = i % 2 ? 'kn' : 'nk';
           const b = layout === 'kn' ? { data: transposeRef(c.w, N, K), shape: [K, N] } : { data: c.w, shape: [N, K] };
-          expectAllAgree(describeCase(c), c.expected, perBuild((e) => matmul(e, { data: c.a, shape: [M, K] }, b, { ...c.params, layout })));
+          expectAllAgree(describeCase(c), c.expected, perBuild(engines, (e) => matmul(e, { data: c.a, shape: [M, K] }, b, { ...c.params, layout })));
         },
       ),
       { seed: 20240607, numRuns: 40 },
