@@ -57,7 +57,16 @@ function edgeStore(c: usize, ldcb: usize, mr: i32, nr: i32, NR: i32, acc: bool):
   for (let r = 0; r < mr; r++) {
     const src = TILE + <usize>(r * NR * 4);
     const dst = c + <usize>r * ldcb;
-    for (let j = 0; j < nr; j++) {
+    let j = 0;
+    if (ASC_FEATURE_SIMD) {
+      // Whole 4-column groups as vectors (e.g. the 8 valid columns of a 12-wide edge panel).
+      for (; j + 4 <= nr; j += 4) {
+        const p = dst + (<usize>j << 2);
+        const v = v128.load(src + (<usize>j << 2));
+        v128.store(p, acc ? i32x4.add(v128.load(p), v) : v);
+      }
+    }
+    for (; j < nr; j++) {
       const p = dst + (<usize>j << 2);
       const v = load<i32>(src + (<usize>j << 2));
       store<i32>(p, acc ? load<i32>(p) + v : v);
