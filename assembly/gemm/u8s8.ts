@@ -19,7 +19,10 @@
 //   relaxed  3x12c4hyb  per 3-row panel of A: if every a <= 127 the panel takes the relaxed-dot
 //                     path (4 k per lane, a is the [0,127] operand so the result is deterministic),
 //                     otherwise the 3x12c2 path. Both B layouts are packed.
-//   A last panel holding one row (M % 3 == 1, e.g. M = 1) runs a 1x12 kernel of the same kind.
+//   A last panel holding one row (M % 3 == 1, e.g. M = 1) runs a 1x12 kernel of the same kind;
+//   on the relaxed build a one-row panel with values > 127 is split as a = lo + 128 * hi
+//   (flag 2) and, when B is too big for L2, runs 1x12c4split on the int8 c4 B: two relaxed dots
+//   per quad, but half the bytes of the c2 B, which is what such a product is bound by.
 //
 // Packed layouts (kp = ceil(K/2), kq = ceil(K/4); P = the padding GEMM_READ_PAST). Padding rows,
 // columns and k are zeros, so edge tiles compute exact sums; panels are contiguous over K, so a
@@ -31,6 +34,8 @@
 //   relaxed A: mp slots of kp*12 bytes, then mp flag bytes, + P. Slot i holds
 //              flag 0 (all a <= 127): [kq][3 rows][4 k] u8 (the c4 layout, in the slot's front)
 //              flag 1:                the simd layout [kp][3 rows][2 k] u16
+//              flag 2 (one row, some a > 127): flag 1's layout, plus in the padding-row bytes
+//                     lo = a & 127 and hi = a >> 7 of quad q at slot + 4 + 24 q (4 + 4 bytes)
 //           B: the simd B, then [ceil(N/12)][kq][3][4 cols][4 k] s8 = np*(kp+kq)*48 bytes + P
 // Kernels read nothing outside these; C is written only inside M x N (edge tiles go through a
 // static scratch tile).
@@ -57,7 +62,16 @@ function edgeStore(c: usize, ldcb: usize, mr: i32, nr: i32, NR: i32, acc: bool):
   for (let r = 0; r < mr; r++) {
     const src = TILE + <usize>(r * NR * 4);
     const dst = c + <usize>r * ldcb;
-    for (let j = 0; j < nr; j++) {
+    let j = 0;
+    if (ASC_FEATURE_SIMD) {
+      // Whole 4-column groups as vectors (e.g. the 8 valid columns of a 12-wide edge panel).
+      for (; j + 4 <= nr; j += 4) {
+        const p = dst + (<usize>j << 2);
+        const v = v128.load(src + (<usize>j << 2));
+        v128.store(p, acc ? i32x4.add(v128.load(p), v) : v);
+      }
+    }
+    for (; j < nr; j++) {
       const p = dst + (<usize>j << 2);
       const v = load<i32>(src + (<usize>j << 2));
       store<i32>(p, acc ? load<i32>(p) + v : v);
@@ -176,7 +190,8 @@ export function u8s8_gemm_pack_a(a: usize, lda: i32, M: i32, K: i32, packed: usi
       if (ASC_FEATURE_RELAXED_SIMD) {
         const fast = pmax <= 127;
         if (fast) packPanel3c4(src, lda, rows, K, dst);
-        store<u8>(flags + ip, fast ? 0 : 1);
+        else if (rows == 1) packRow1c4Split(src, K, dst + 4);
+        store<u8>(flags + ip, fast ? 0 : rows == 1 ? 2 : 1);
       }
     }
     return mx;
@@ -311,6 +326,37 @@ function packPanel3c4(src: usize, lda: i32, rows: i32, K: i32, dst: usize): void
   }
 }
 
+// One row (a one-row last panel, e.g. M = 1) with values > 127, split as a = lo + 128 * hi
+// (lo = a & 127, hi = a >> 7, both in [0, 127]: deterministic relaxed dots), written into the
+// padding-row bytes of its c2 slot, which no kernel reads for a one-row panel: quad q at
+// dst + 24 q (lo, 4 bytes) and dst + 24 q + 4 (hi), with dst = slot + 4; zeros past K. The c2
+// data stays valid, so the GEMM can still choose either path.
+function packRow1c4Split(src: usize, K: i32, dst: usize): void {
+  const kq = cdiv(K, 4);
+  for (let q = 0; q < kq; q++) {
+    let lo: u32 = 0;
+    let hi: u32 = 0;
+    if (q * 4 + 4 <= K) {
+      const v = load<u32>(src + <usize>q * 4);
+      lo = v & 0x7f7f7f7f;
+      hi = (v >> 7) & 0x01010101;
+    } else {
+      for (let k = q * 4; k < K; k++) {
+        const v = <u32>load<u8>(src + k);
+        lo |= (v & 127) << (<u32>(k & 3) << 3);
+        hi |= (v >> 7) << (<u32>(k & 3) << 3);
+      }
+    }
+    store<u32>(dst + <usize>q * 24, lo);
+    store<u32>(dst + <usize>q * 24, hi, 4);
+  }
+}
+
+// B bytes (int8 c4) from which a split matrix-vector product beats the c2 one: below this the
+// i16 c2 B (twice as big) still streams from L2 and the c2 kernel's fewer ops win (measured on
+// x64: 800 x 500 c2 faster, 4096 x 4096 split 1.4-1.6x faster).
+const SPLIT_MIN_B_BYTES: i32 = 2 << 20;
+
 // ============================== GEMM ==============================
 
 /**
@@ -356,6 +402,7 @@ function gemm3x12(M: i32, N: i32, K: i32, pa: usize, pb: usize, c: usize, ldc: i
     const flags = pa + <usize>mp * slot; // relaxed build only
     const pb4 = pb + <usize>np * kp * 48; // relaxed build only
     const ldcb = <usize>ldc << 2;
+    const split = <i64>np * kq * 48 >= SPLIT_MIN_B_BYTES;
     let k0 = 0;
     do {
       const kn = imin(KC, K - k0);
@@ -370,7 +417,10 @@ function gemm3x12(M: i32, N: i32, K: i32, pa: usize, pb: usize, c: usize, ldc: i
           const mr = imin(3, M - im * 3);
           const a = pa + <usize>im * slot;
           // A last panel of one row (M = 1: a matrix-vector product) skips the two zero rows.
-          if (ASC_FEATURE_RELAXED_SIMD && load<u8>(flags + im) == 0) {
+          const flag = ASC_FEATURE_RELAXED_SIMD ? load<u8>(flags + im) : 1;
+          if (ASC_FEATURE_RELAXED_SIMD && flag == 2 && split) {
+            uk1x12c4split(a + 4 + <usize>(k0 >> 2) * 24, b4, kn4, cp, nr, k0 > 0);
+          } else if (ASC_FEATURE_RELAXED_SIMD && flag == 0) {
             if (mr == 1) uk1x12c4(a + <usize>(k0 >> 2) * 12, b4, kn4, cp, nr, k0 > 0);
             else uk3x12c4(a + <usize>(k0 >> 2) * 12, b4, kn4, cp, ldcb, mr, nr, k0 > 0);
           } else {
@@ -529,6 +579,31 @@ function uk1x12c4(pa: usize, pb: usize, kn4: i32, c: usize, nr: i32, acc: bool):
       pa += 12;
       pb += 48;
     }
+    store1x12(c, nr, acc, c0, c1, c2);
+  }
+}
+
+// One split row (packRow1c4Split: lo, hi in [0, 127], quads 24 bytes apart) x 12 columns:
+// sum b * a = sum b * lo + 128 * sum b * hi (wrapping like the i32 sums of the other kernels).
+function uk1x12c4split(pa: usize, pb: usize, kn4: i32, c: usize, nr: i32, acc: bool): void {
+  if (ASC_FEATURE_RELAXED_SIMD) {
+    let c0 = i32x4.splat(0), c1 = c0, c2 = c0, h0 = c0, h1 = c0, h2 = c0;
+    for (let q = 0; q < kn4; q++) {
+      const b0 = v128.load(pb, 0), b1 = v128.load(pb, 16), b2 = v128.load(pb, 32);
+      const a = v128.load32_splat(pa, 0);
+      const h = v128.load32_splat(pa, 4);
+      c0 = rdot(c0, b0, a);
+      c1 = rdot(c1, b1, a);
+      c2 = rdot(c2, b2, a);
+      h0 = rdot(h0, b0, h);
+      h1 = rdot(h1, b1, h);
+      h2 = rdot(h2, b2, h);
+      pa += 24;
+      pb += 48;
+    }
+    c0 = i32x4.add(c0, i32x4.shl(h0, 7));
+    c1 = i32x4.add(c1, i32x4.shl(h1, 7));
+    c2 = i32x4.add(c2, i32x4.shl(h2, 7));
     store1x12(c, nr, acc, c0, c1, c2);
   }
 }

@@ -2,7 +2,7 @@
  * The u8 x s8 -> s32 GEMM contract (assembly/gemm/u8s8.ts) through the raw Wasm exports, on every
  * build, against qgemmRef: the edge grid of the tiles (4x4 scalar, 3x12 SIMD/relaxed), K around
  * the k-pair/k-quad/16-byte steps and the 1024-k chunk, the relaxed build's two panel paths
- * (all a <= 127, a >= 128, mixed), int32 wrap-around, ldc > N, zero points via s32_correct, and
+ * (all a <= 127, a >= 128, mixed) and its split one-row path for big B, int32 wrap-around, ldc > N, zero points via s32_correct, and
  * a run of the relaxed build under Liftoff only (the tier that miscompiles the fused relaxed dot).
  */
 import { execFileSync } from 'node:child_process';
@@ -148,6 +148,19 @@ describe('u8s8_gemm (raw exports)', () => {
         check(`M=${M} N=${N} K=${K} ${kind}`, a, bt, M, N, K);
       }
     }
+  });
+
+  it('one-row panels with a > 127 over a B of >= 2 MiB (the split matrix-vector path of the relaxed build)', () => {
+    // np * kq * 48 >= 2 MiB (SPLIT_MIN_B_BYTES): K % 4 = 1, 3, 0; M = 4 has a one-row last panel;
+    // K > 1024 spans the k chunks.
+    for (const [M, N, K] of [[1, 1030, 2049], [4, 1025, 2051], [1, 1024, 2100]]) {
+      for (const kind of ['random', 'extremes', 'mixed'] as const) {
+        const { a, bt } = data(kind, M, N, K, M * 7 + K);
+        check(`M=${M} N=${N} K=${K} ${kind}`, a, bt, M, N, K);
+      }
+    }
+    // int32 wrap-around on the split path: 255 = 127 + 128 * 1.
+    check('M=1 N=25 K=70000 a=255 b=127', new Uint8Array(70000).fill(255), new Int8Array(25 * 70000).fill(127), 1, 25, 70000);
   });
 
   it('ldc > N: only the M x N block of C is written', () => {

@@ -115,6 +115,10 @@ describe('conv kernels (registry)', () => {
       [[2, 7, 9, 6], [4, 3, 3, 3], { groups: 2, pads: [2, 3, 1, 0], strides: [1, 2], dilations: [1, 2] }],
       [[1, 5, 6, 37], [2, 2, 5, 37], { pads: [4, 4, 4, 4] }],
       [[1, 4, 4, 17], [3, 1, 1, 17], { strides: 3, pads: [0, 0, 2, 2] }],
+      // Segments shorter than 16 bytes (one v128 copy unless near the end of x or of the tile).
+      [[1, 11, 9, 1], [2, 5, 5, 1], {}],
+      [[1, 6, 7, 3], [2, 3, 3, 3], { pads: 1 }],
+      [[1, 5, 6, 4], [4, 3, 3, 2], { groups: 2, pads: [1, 2, 0, 1] }],
     ];
     for (const [xs, ws, opts] of shapes) {
       const info = conv2dInfo(xs, ws, opts);
