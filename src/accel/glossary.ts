@@ -32,7 +32,7 @@ export const REPORT_GLOSSARY: Readonly<Record<string, GlossaryEntry>> = Object.f
   framesPerSecond: { unit: 'frames/s', formula: 'N / latencySeconds', description: 'Images per second (batch N per run).' },
   'utilization.overall': { unit: 'fraction', formula: 'macs.total / (cycles.total x peCount)', description: 'SCALE-Sim "Overall Util" (/100).' },
   'utilization.mappingEfficiency': { unit: 'fraction', formula: 'mean over folds of mapped PEs / peCount = rows x cols / (folds x peCount)', description: 'SCALE-Sim "Mapping Efficiency" (/100). Network: cycle-weighted mean of layers.' },
-  'utilization.computeUtilization': { unit: 'fraction', formula: 'mean over folds of used MAC slots / (peCount x cyclesPerFold)', description: 'SCALE-Sim "Compute Util" (/100), no stalls. Network: cycle-weighted mean.' },
+  'utilization.computeUtilization': { unit: 'fraction', formula: 'mean over folds of used MAC slots / (peCount x D); SCALE-Sim v2: D = cyclesPerFold (OS), cyclesPerFold + C_a - 1 (WS, IS)', description: 'SCALE-Sim "Compute Util" (/100), no stalls, with SCALE-Sim\'s per-fold denominator. Network: cycle-weighted mean.' },
   'utilization.busy': { unit: 'fraction', formula: 'peCycles.busy / (peCount x cycles.total)', description: 'PE-cycles that ran or gated a MAC.' },
   'utilization.lost.edges': { unit: 'fraction', formula: 'peCycles.edges / (peCount x cycles.total)', description: 'Lost because partial folds leave PEs unmapped (layer edges vs array size).' },
   'utilization.lost.folding': { unit: 'fraction', formula: 'peCycles.folding / (peCount x cycles.total)', description: 'Lost to pipeline fill and drain, repeated every fold.' },

@@ -44,7 +44,8 @@ function cells(line: string): string[] {
  *
  * Conv form `Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter Width, Channels, Num
  * Filter, Strides,` (an optional 9th column is the width stride): inputs are given pre-padded, so
- * the layer has no padding and E = ceil((H - R + stride) / stride). A name containing `DP` is a
+ * the layer has no top/left padding and E = ceil((H - R + stride) / stride) as SCALE-Sim computes it
+ * (when (H - R) is not a multiple of the stride, a bottom/right pad completes the last window). A name containing `DP` is a
  * depthwise layer: C groups of one channel, `Num Filter` filters each (SCALE-Sim splits it per
  * channel). GEMM form `Layer, M, N, K,` becomes `gemmLayer(name, M, N, K)`.
  * Robust to spaces, CRLF and blank lines; malformed rows throw a {@link TopologyError} naming the
@@ -88,14 +89,19 @@ export function parseTopology(text: string, options: ParseTopologyOptions = {}):
     if (R > H) throw new TopologyError(op, lineNo, 4, `${where}line ${lineNo}, column 4 (Filter Height) = ${R} is larger than IFMAP Height = ${H}.`, 'SCALE-Sim inputs are pre-padded: give the padded input height.');
     if (S > W) throw new TopologyError(op, lineNo, 5, `${where}line ${lineNo}, column 5 (Filter Width) = ${S} is larger than IFMAP Width = ${W}.`, 'SCALE-Sim inputs are pre-padded: give the padded input width.');
     const dp = name.includes('DP');
-    layers.push(convLayer(name, [1, H, W, C], dp ? [C * F, R, S, 1] : [F, R, S, C], { strides: [sh, sw], groups: dp ? C : 1 }));
+    // SCALE-Sim's E = ceil((H - R + s) / s) counts a last, partial window; a bottom/right pad of
+    // (s - (H - R) % s) % s zeros gives the same E with the descriptor's floor rule.
+    const pb = (sh - ((H - R) % sh)) % sh;
+    const pr = (sw - ((W - S) % sw)) % sw;
+    layers.push(convLayer(name, [1, H, W, C], dp ? [C * F, R, S, 1] : [F, R, S, C], { strides: [sh, sw], groups: dp ? C : 1, pads: [0, 0, pb, pr] }));
   }
   return layers;
 }
 
 /**
  * Writes layers as a SCALE-Sim conv topology CSV (header + one row per layer, trailing commas).
- * Padding is folded into the input size (SCALE-Sim inputs are pre-padded); depthwise layers get
+ * Padding is folded into the input size (SCALE-Sim inputs are pre-padded): IFMAP Height =
+ * (E - 1) * stride + R, the rows the windows use, so SCALE-Sim's ceil rule gives back E; depthwise layers get
  * `DP` in their name; other grouped layers become one row per group (`name_g0`, ...). A 9th
  * column (width stride) is written only when the strides differ. Throws UnsupportedError for
  * batch > 1 and dilation > 1 (SCALE-Sim has neither).
@@ -106,8 +112,10 @@ export function toTopologyCsv(layers: readonly AccelLayer[]): string {
   for (const l of layers) {
     if (l.N !== 1) throw new UnsupportedError(op, `layer ${JSON.stringify(l.name)} has batch N = ${l.N}; SCALE-Sim topologies have no batch.`, 'export with N = 1 (the model scales linearly with N for the streamed dimension only, so simulate the batch here instead).');
     if (l.dilations[0] !== 1 || l.dilations[1] !== 1) throw new UnsupportedError(op, `layer ${JSON.stringify(l.name)} is dilated ${JSON.stringify(l.dilations)}; SCALE-Sim has no dilation.`, 'simulate it here, or export an equivalent undilated layer.');
-    const H = l.H + l.pads[0] + l.pads[2];
-    const W = l.W + l.pads[1] + l.pads[3];
+    // The rows and columns the windows actually use (padding included), so that SCALE-Sim's
+    // E = ceil((H - R + s) / s) gives back exactly E.
+    const H = (l.E - 1) * l.strides[0] + l.R;
+    const W = (l.F - 1) * l.strides[1] + l.S;
     const base = l.name.replace(/,/g, '_');
     const strides = l.strides[0] === l.strides[1] ? `${l.strides[0]}` : `${l.strides[0]}, ${l.strides[1]}`;
     const row = (name: string, C: number, M: number): string => `${name}, ${H}, ${W}, ${l.R}, ${l.S}, ${C}, ${M}, ${strides},`;

@@ -162,7 +162,8 @@ export function systolicCounts(kind: SystolicKind, layer: AccelLayer, arch: Arch
     macs: { total: macs, executed: macs - gated, gated, skipped: 0 },
     peCycles: { busy, edges, folding, idle },
     mappingEfficiency: (rows * cols) / (foldsG * pe),
-    computeUtilization: (rows * cols * T) / (foldsG * pe * perFold),
+    // SCALE-Sim's per-fold compute-util denominator: WS/IS count C_a - 1 more drain cycles than the fold takes.
+    computeUtilization: (rows * cols * T) / (foldsG * pe * (kind === 'os' ? perFold : perFold + Ca - 1)),
     levels,
     mapping: { groups: g, rows, cols, streamed: T, rowFolds, colFolds, folds, cyclesPerFold: perFold, computeCycles },
   };

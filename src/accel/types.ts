@@ -140,7 +140,7 @@ export interface ActionCounts {
   peCycles: { busy: number; edges: number; folding: number; idle: number };
   /** Mapping efficiency (0..1): mapped PEs / PEs, averaged over folds. */
   mappingEfficiency: number;
-  /** Compute utilisation (0..1): MAC slots used / PE-cycles of the folds, averaged over folds (no stalls). */
+  /** Compute utilisation (0..1): MAC slots used / PE-cycles of the folds, averaged over folds (no stalls), as the dataflow's reference tool defines it (SCALE-Sim for systolic). */
   computeUtilization: number;
   /** Per-level access counts. Inter-PE transfers (one word over one hop) are counted as `reads`; their `writes` are 0. */
   levels: { dram: LevelCounts; globalBuffer: LevelCounts; interPE: LevelCounts; registerFile: LevelCounts };
