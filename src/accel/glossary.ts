@@ -52,6 +52,7 @@ export const REPORT_GLOSSARY: Readonly<Record<string, GlossaryEntry>> = Object.f
   'energy.breakdown.interPE': { unit: 'energy table unit', formula: '(inter-PE transfers) x costs.interPE', description: 'Array interconnect energy.' },
   'energy.breakdown.globalBuffer': { unit: 'energy table unit', formula: '(GB reads + writes) x costs.globalBuffer', description: 'Global buffer energy.' },
   'energy.breakdown.dram': { unit: 'energy table unit', formula: '(DRAM reads + writes) x costs.dram', description: 'DRAM energy.' },
+  'roofline.opsPerMac': { unit: 'ops/MAC', formula: 'OPS_PER_MAC = 2', description: 'One multiply and one add per MAC.' },
   'roofline.peakOpsPerSecond': { unit: 'ops/s', formula: '2 x peCount x clockMHz x 1e6', description: 'Peak throughput (1 MAC = 2 ops).' },
   'roofline.dramBytes': { unit: 'bytes', formula: 'accesses.dram.readBytes + writeBytes', description: 'Off-chip traffic.' },
   'roofline.arithmeticIntensity': { unit: 'ops/byte', formula: '2 x macs.total / dramBytes', description: 'Operations per off-chip byte.' },
