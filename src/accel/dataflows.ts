@@ -1,0 +1,14 @@
+/**
+ * THE list of dataflow models. Add one entry per model (FEIE, Eyeriss RS, ...); the arch schema's
+ * `dataflow` enum, validation and tests iterate this list, nothing else enumerates dataflows.
+ * @module
+ */
+import { SYSTOLIC_IS, SYSTOLIC_OS, SYSTOLIC_WS } from './systolic.js';
+import type { Dataflow } from './types.js';
+
+/** Every dataflow model, by the name used in `ArchSpec.dataflow`. */
+export const DATAFLOWS: Readonly<Record<string, Dataflow>> = Object.freeze({
+  ws: SYSTOLIC_WS,
+  os: SYSTOLIC_OS,
+  is: SYSTOLIC_IS,
+});
