@@ -38,3 +38,12 @@ export {
 export { packWeights, PackedWeights, type PackOptions, type MatrixLayout } from './ops/packed.js';
 export { matmul, ROW_TILE, type MatmulParams } from './ops/matmul.js';
 export { dense, type DenseParams } from './ops/dense.js';
+export {
+  conv2dZeroSkip, FEIE_ACC_BYTES,
+  type Conv2DZeroSkipParams, type Conv2DZeroSkipResult, type ZeroSkipCounts,
+} from './ops/conv2d-zeroskip.js';
+export {
+  feieLayer, feieSchedule, FEIE_DEFAULT_TILES, FEIE_SCHEDULE_MAX_CYCLES,
+  type FeieArch, type FeieActivity, type FeieCost, type FeieReport,
+  type FeieScheduleOptions, type FeieSchedule, type FeieScheduleCycle,
+} from './accel/feie.js';
