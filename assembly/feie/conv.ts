@@ -183,47 +183,6 @@ export function q8_conv_feie(
             const og = out + (<usize>(g * Mg) << 2);
             let m = 0;
             if (ASC_FEATURE_SIMD) {
-              for (; m + 32 <= Mg; m += 32) {
-                let a0 = i32x4.splat(0);
-                let a1 = i32x4.splat(0);
-                let a2 = i32x4.splat(0);
-                let a3 = i32x4.splat(0);
-                let a4 = i32x4.splat(0);
-                let a5 = i32x4.splat(0);
-                let a6 = i32x4.splat(0);
-                let a7 = i32x4.splat(0);
-                const wm = wt + (<usize>m << 1);
-                for (let j = j0; j < j1; j += 2) {
-                  const pa = wm + <usize>load<i32>(idx + (<usize>j << 2));
-                  const pb = wm + <usize>load<i32>(idx + (<usize>j << 2), 4);
-                  const vp = i32x4.splat(load<i32>(val + (<usize>j << 1)));
-                  let wa = v128.load(pa);
-                  let wb = v128.load(pb);
-                  a0 = i32x4.add(a0, i32x4.dot_i16x8_s(ilo16(wa, wb), vp));
-                  a1 = i32x4.add(a1, i32x4.dot_i16x8_s(ihi16(wa, wb), vp));
-                  wa = v128.load(pa, 16);
-                  wb = v128.load(pb, 16);
-                  a2 = i32x4.add(a2, i32x4.dot_i16x8_s(ilo16(wa, wb), vp));
-                  a3 = i32x4.add(a3, i32x4.dot_i16x8_s(ihi16(wa, wb), vp));
-                  wa = v128.load(pa, 32);
-                  wb = v128.load(pb, 32);
-                  a4 = i32x4.add(a4, i32x4.dot_i16x8_s(ilo16(wa, wb), vp));
-                  a5 = i32x4.add(a5, i32x4.dot_i16x8_s(ihi16(wa, wb), vp));
-                  wa = v128.load(pa, 48);
-                  wb = v128.load(pb, 48);
-                  a6 = i32x4.add(a6, i32x4.dot_i16x8_s(ilo16(wa, wb), vp));
-                  a7 = i32x4.add(a7, i32x4.dot_i16x8_s(ihi16(wa, wb), vp));
-                }
-                const o = og + (<usize>m << 2);
-                v128.store(o, i32x4.add(v128.load(o), a0));
-                v128.store(o, i32x4.add(v128.load(o, 16), a1), 16);
-                v128.store(o, i32x4.add(v128.load(o, 32), a2), 32);
-                v128.store(o, i32x4.add(v128.load(o, 48), a3), 48);
-                v128.store(o, i32x4.add(v128.load(o, 64), a4), 64);
-                v128.store(o, i32x4.add(v128.load(o, 80), a5), 80);
-                v128.store(o, i32x4.add(v128.load(o, 96), a6), 96);
-                v128.store(o, i32x4.add(v128.load(o, 112), a7), 112);
-              }
               for (; m + 16 <= Mg; m += 16) {
                 let a0 = i32x4.splat(0);
                 let a1 = i32x4.splat(0);
