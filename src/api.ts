@@ -44,3 +44,12 @@ export {
   parseTopology, toTopologyCsv, parseScaleSimConfig, computeReportCsv, bandwidthReportCsv, SchemaError, TopologyError,
   type AccelLayer, type ArchSpec, type ArchInput, type Dataflow, type ActionCounts, type Densities, type SimulationData, type EnergyTable, type LayerReport, type NetworkReport,
 } from './accel/index.js';
+export {
+  conv2dZeroSkip, FEIE_ACC_BYTES,
+  type Conv2DZeroSkipParams, type Conv2DZeroSkipResult, type ZeroSkipCounts,
+} from './ops/conv2d-zeroskip.js';
+export {
+  feieLayer, feieSchedule, FEIE_DEFAULT_TILES, FEIE_SCHEDULE_MAX_CYCLES,
+  type FeieArch, type FeieActivity, type FeieCost, type FeieReport,
+  type FeieScheduleOptions, type FeieSchedule, type FeieScheduleCycle,
+} from './accel/feie.js';

@@ -34,6 +34,16 @@ export interface WasmKernels {
   /** aMax (pack_a's result) is ignored since the fast kernels: packed A carries per-panel flags. */
   u8s8_gemm(M: number, N: number, K: number, packedA: number, packedB: number, c: number, ldc: number, aMax: number): void;
 
+  // assembly/feie/conv.ts
+  q8_conv_feie_list_bytes(C: number, groups: number, R: number, S: number): number;
+  q8_conv_feie(
+    x: number, H: number, W: number, C: number, R: number, S: number,
+    sh: number, sw: number, dh: number, dw: number, pt: number, pl: number, F: number,
+    groups: number, Mg: number, w16: number, xzp: number, signed: number, skip: number,
+    e0: number, e1: number, ihLo: number, ihHi: number, countLo: number, countHi: number,
+    acc: number, ldacc: number, list: number, rowNnz: number, counts: number,
+  ): void;
+
   // assembly/common/peak.ts
   peak_scratch_bytes(): number;
   peak_dot_i16(iters: number, seed: number, scratch: number): number;

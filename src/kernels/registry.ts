@@ -11,7 +11,7 @@ export interface KernelInfo {
   /** Contract name without the build suffix, e.g. `q8_relu`. */
   name: string;
   /** Kernel family (folder under assembly/). */
-  family: 'common' | 'gemm' | 'conv' | 'ops' | 'quant';
+  family: 'common' | 'gemm' | 'conv' | 'ops' | 'quant' | 'feie';
   /** The Wasm export that implements it. */
   export: Exclude<keyof WasmKernels, 'memory' | 'heapBase' | 'buildIsa'>;
   /** One line: what it computes. */
@@ -49,6 +49,7 @@ export const KERNELS: readonly KernelInfo[] = [
     // 3-row panel of A between k-quads with the relaxed i8 dot (all a <= 127) and the simd path.
     tiles: { scalar: '4x4', simd: '3x12c2', relaxed: '3x12c4hyb' },
   },
+  { name: 'q8_conv_feie', family: 'feie', export: 'q8_conv_feie', summary: 'FEIE/ZASCAS zero-skipping conv: non-zero inputs streamed pixel by pixel and scattered into int32 NHWC outputs, vectorised over output channels (i16 pairs, dot); exact counts from the same pass', vectorised: ['simd', 'relaxed'] },
   { name: 'q8_flip_sign', family: 'common', export: 'q8_flip_sign', summary: 'x ^ 0x80: int8 <-> uint8 with the zero point moved by 128, so GEMM kernels see u8 activations and s8 weights', vectorised: ['simd', 'relaxed'] },
 ];
 

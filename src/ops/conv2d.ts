@@ -421,16 +421,16 @@ export function conv2d(engine: Engine, x: TensorLike<'int8' | 'uint8'>, w: Tenso
   });
 }
 
-/** [N, C, P] -> [N, P, C] into `dst`. */
-function transposeInto(dst: ArrayLike<number> & { [i: number]: number }, src: ArrayLike<number>, N: number, C: number, P: number): void {
+/** [N, C, P] -> [N, P, C] into `dst`. @internal */
+export function transposeInto(dst: ArrayLike<number> & { [i: number]: number }, src: ArrayLike<number>, N: number, C: number, P: number): void {
   for (let n = 0; n < N; n++) {
     const o = n * C * P;
     for (let c = 0; c < C; c++) for (let p = 0; p < P; p++) dst[o + p * C + c] = src[o + c * P + p];
   }
 }
 
-/** [N, P, C] from `src` -> [N, C, P] into `dst`. */
-function transposeBack(dst: ArrayLike<number> & { [i: number]: number }, src: ArrayLike<number>, N: number, C: number, P: number): void {
+/** [N, P, C] from `src` -> [N, C, P] into `dst`. @internal */
+export function transposeBack(dst: ArrayLike<number> & { [i: number]: number }, src: ArrayLike<number>, N: number, C: number, P: number): void {
   for (let n = 0; n < N; n++) {
     const o = n * C * P;
     for (let c = 0; c < C; c++) for (let p = 0; p < P; p++) dst[o + c * P + p] = src[o + p * C + c];

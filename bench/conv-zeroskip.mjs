@@ -1,0 +1,140 @@
+// Zero-skipping conv (conv2dZeroSkip, FEIE / ZASCAS order) vs our dense conv2d, one build.
+// Run: npm run build:ts && node --no-liftoff --experimental-wasm-relaxed-simd bench/conv-zeroskip.mjs [reps] [isa]
+// --no-liftoff: time TurboFan code only. Activations: uint8, zero point 0, ReLU-like zeros that
+// are spatially clustered (a box-blurred noise field per channel, thresholded at the quantile that
+// gives the requested density). Weights int8, output requantised to uint8 (ReLU). Prints one JSON
+// line per (layer, density): medians of `reps` timed calls (wall and process CPU), speedup of
+// zero-skip over dense (packed weights), the target 0.8 / density, counting overhead, FEIE cycles.
+import { loadavg, uptime } from 'node:os';
+import { conv2d, conv2dZeroSkip, init, packConvWeights } from '../dist/index.js';
+
+const reps = Number(process.argv[2] ?? 7);
+const isa = process.argv[3] ?? 'simd';
+const layers = [
+  { name: 'vgg16_conv3_1', H: 56, W: 56, C: 128, M: 256, R: 3, S: 3, pads: 1 },
+  { name: 'resnet50_3x3', H: 28, W: 28, C: 128, M: 128, R: 3, S: 3, pads: 1 },
+];
+const densities = [1.0, 0.7, 0.5, 0.3, 0.1];
+
+let seed = 12345;
+const rnd = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 4294967296);
+
+/** Spatially clustered non-zeros: blurred noise per channel, the top `density` fraction kept. */
+function activations(H, W, C, density) {
+  const field = new Float32Array(H * W * C);
+  const noise = new Float32Array(H * W);
+  const k = 3; // box radius: clusters of ~7x7 pixels
+  for (let c = 0; c < C; c++) {
+    for (let i = 0; i < noise.length; i++) noise[i] = rnd();
+    for (let h = 0; h < H; h++) {
+      for (let w = 0; w < W; w++) {
+        let s = 0;
+        for (let dh = -k; dh <= k; dh++) for (let dw = -k; dw <= k; dw++) {
+          const y = Math.min(H - 1, Math.max(0, h + dh)), x = Math.min(W - 1, Math.max(0, w + dw));
+          s += noise[y * W + x];
+        }
+        field[(h * W + w) * C + c] = s + 0.3 * rnd();
+      }
+    }
+  }
+  const sorted = Float32Array.from(field).sort();
+  const nz = Math.round(density * field.length);
+  const thr = nz >= field.length ? -Infinity : sorted[field.length - nz];
+  const x = new Uint8Array(field.length);
+  let count = 0;
+  for (let i = 0; i < field.length; i++) {
+    if (field[i] >= thr && count < nz) {
+      x[i] = 1 + Math.floor(rnd() * 255);
+      count++;
+    }
+  }
+  return x;
+}
+
+const median = (v) => [...v].sort((a, b) => a - b)[v.length >> 1];
+const cpuMs = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
+
+function time(fn) {
+  const w0 = performance.now();
+  for (let i = 0; i < 2 || performance.now() - w0 < 400; i++) fn();
+  const wall = [];
+  const cpu = [];
+  for (let i = 0; i < reps; i++) {
+    const c0 = cpuMs();
+    const t0 = performance.now();
+    fn();
+    wall.push(performance.now() - t0);
+    cpu.push(cpuMs() - c0);
+  }
+  return { wall: median(wall), cpu: median(cpu) };
+}
+
+/** A and B alternated call by call (the load drifts less between them), medians of each. */
+function timeAB(fa, fb) {
+  const w0 = performance.now();
+  for (let i = 0; i < 2 || performance.now() - w0 < 400; i++) {
+    fa();
+    fb();
+  }
+  const r = { a: { wall: [], cpu: [] }, b: { wall: [], cpu: [] } };
+  for (let i = 0; i < 2 * reps + 1; i++) {
+    for (const [k, f] of i % 2 ? [['a', fa], ['b', fb]] : [['b', fb], ['a', fa]]) {
+      const c0 = cpuMs();
+      const t0 = performance.now();
+      f();
+      r[k].wall.push(performance.now() - t0);
+      r[k].cpu.push(cpuMs() - c0);
+    }
+  }
+  return { a: { wall: median(r.a.wall), cpu: median(r.a.cpu) }, b: { wall: median(r.b.wall), cpu: median(r.b.cpu) } };
+}
+
+const mf = await init({ isa });
+console.log(JSON.stringify({ isa: mf.isa, reps, node: process.version, uptime_s: Math.round(uptime()), loadavg: loadavg().map((v) => +v.toFixed(2)) }));
+for (const L of layers) {
+  const wData = new Int8Array(L.M * L.R * L.S * L.C);
+  for (let i = 0; i < wData.length; i++) wData[i] = Math.floor(rnd() * 256) - 128;
+  const w = { data: wData, shape: [L.M, L.R, L.S, L.C] };
+  const pw = packConvWeights(mf, w);
+  const rq = { xScale: 0.02, wScale: 0.005, yScale: 0.4, outputDtype: 'uint8', activation: 'relu' };
+  const macs = L.M * L.H * L.W * L.R * L.S * L.C;
+  for (const density of densities) {
+    const xt = mf.tensor('uint8', [1, L.H, L.W, L.C], activations(L.H, L.W, L.C, density));
+    const params = { pads: L.pads, requantize: rq };
+    const dense = time(() => conv2d(mf, xt, pw, params).dispose());
+    const denseUnpacked = time(() => conv2d(mf, xt, w, params).dispose());
+    let info;
+    const ab = timeAB(() => {
+      const r = conv2dZeroSkip(mf, xt, w, params);
+      info = r;
+      r.y.dispose();
+    }, () => conv2dZeroSkip(mf, xt, w, { ...params, count: false }).y.dispose());
+    const zs = ab.a;
+    const zsNoCount = ab.b;
+    const zsDense = time(() => conv2dZeroSkip(mf, xt, w, { ...params, skipZeros: false }).y.dispose());
+    // exactness of the comparison: the outputs are the same
+    const a = conv2d(mf, xt, pw, params);
+    const b = conv2dZeroSkip(mf, xt, w, params).y;
+    const same = a.toArray().every((v, i) => v === b.data[i]);
+    a.dispose();
+    b.dispose();
+    xt.dispose();
+    const measured = info.counts.macs.executed / info.counts.macs.dense;
+    console.log(JSON.stringify({
+      layer: L.name, density, measuredDensityMacs: +measured.toFixed(4), sameOutput: same,
+      ms: { densePacked: +dense.wall.toFixed(2), denseUnpacked: +denseUnpacked.wall.toFixed(2), zeroSkip: +zs.wall.toFixed(2), zeroSkipNoCount: +zsNoCount.wall.toFixed(2), zeroSkipOff: +zsDense.wall.toFixed(2) },
+      cpuMs: { densePacked: +dense.cpu.toFixed(2), zeroSkip: +zs.cpu.toFixed(2), zeroSkipNoCount: +zsNoCount.cpu.toFixed(2) },
+      denseGops: +((2 * macs) / dense.wall / 1e6).toFixed(1),
+      zeroSkipEffGops: +((2 * macs) / zs.wall / 1e6).toFixed(1),
+      speedupVsDensePacked: { wall: +(dense.wall / zs.wall).toFixed(2), cpu: +(dense.cpu / zs.cpu).toFixed(2) },
+      target: +(0.8 / density).toFixed(2),
+      countingOverheadPct: { wall: +((zs.wall / zsNoCount.wall - 1) * 100).toFixed(1), cpu: +((zs.cpu / zsNoCount.cpu - 1) * 100).toFixed(1) },
+      feie: { tiles: info.feie.tiles, P: info.feie.pesPerTile, denseCycles: info.feie.dense.cycles, zeroSkipCycles: info.feie.zeroSkip.cycles, denseUtil: +info.feie.dense.utilisation.toFixed(4), zeroSkipUtil: +info.feie.zeroSkip.utilisation.toFixed(4) },
+    }));
+  }
+  pw.dispose();
+}
+console.log(JSON.stringify({ end: true, loadavg: loadavg().map((v) => +v.toFixed(2)) }));

@@ -1,0 +1,232 @@
+/**
+ * Zero-skipping quantised 2-D convolution scheduled like FEIE / ZASCAS (the seed's "Skipping
+ * Noncontributory Computations in FEIE"), with exact counts for the given data from the same pass
+ * and the FEIE cycle model ({@link feieLayer}) fed by those counts.
+ *
+ * Same semantics, descriptor ({@link conv2dInfo}) and output stage as {@link conv2d} (int32 sums,
+ * then the shared s32_correct / q8_requantize of assembly/common/requant.ts), bit-exact with it.
+ * The kernel (assembly/feie/conv.ts) streams the input pixel by pixel; a zero input (x equal to
+ * xZeroPoint, i.e. real value 0) is not streamed; each non-zero input is scattered into the
+ * outputs it meets, vectorised over output channels. Every conv is supported (stride, padding,
+ * dilation, groups, depthwise); groups with fewer than 8 output channels (depthwise) run the
+ * scalar channel loop even in the SIMD builds (`vectorised: false` in the result).
+ * @module
+ */
+import { feieLayer, FEIE_DEFAULT_TILES, type FeieReport } from '../accel/feie.js';
+import { conv2dInfo, type Conv2DInfo, type Conv2DOptions } from '../descriptors/conv.js';
+import { resolveOutputStage, type QuantParams } from '../descriptors/output-stage.js';
+import { UnsupportedError, ValueError, fmt } from '../errors.js';
+import type { Engine, TensorLike } from '../runtime/engine.js';
+import { Tensor, viewOf } from '../runtime/tensor.js';
+import { kernel, kernelName } from '../kernels/registry.js';
+import { PackedConvWeights, transposeBack, transposeInto } from './conv2d.js';
+import { checkPositiveInt } from './common.js';
+
+/** Bytes of int32 accumulators per band of output rows (at least one output row per band). */
+export const FEIE_ACC_BYTES = 1 << 20;
+
+/** Parameters of {@link conv2dZeroSkip}. */
+export interface Conv2DZeroSkipParams extends Conv2DOptions, QuantParams {
+  /** Skip zero inputs (ZASCAS). `false` runs the same code path streaming every input (ZASCAD). Default true. */
+  skipZeros?: boolean;
+  /** Count inputs, MACs and per-row non-zeros in the same pass and run the FEIE model. Default true. */
+  count?: boolean;
+  /** Tiles G of the FEIE model. Default {@link FEIE_DEFAULT_TILES} (ours, configurable, not the paper's). */
+  feieTiles?: number;
+  /** Write the result into this tensor (dtype and shape of the result). */
+  out?: Tensor<'int32' | 'int8' | 'uint8'>;
+}
+
+/** Exact counts of one {@link conv2dZeroSkip} call, for the data given. */
+export interface ZeroSkipCounts {
+  /** Whether zeros were skipped (ZASCAS) or every input streamed (ZASCAD). */
+  skipZeros: boolean;
+  /**
+   * Input elements of the padded input (N * (H + top + bottom) * (W + left + right) * C):
+   * streamed, and skipped (zeros and padding; 0 when skipZeros is false).
+   */
+  inputs: { total: number; streamed: number; skipped: number };
+  /**
+   * MACs: dense = N * M * E * F * R * S * C / groups; executed + skipped = dense. Skipping:
+   * executed = the MACs with a non-zero input. Dense: executed = dense (ZASCAD streams padding
+   * too; `padding` of them meet a padded zero, which the CPU kernel does not multiply).
+   */
+  macs: { dense: number; executed: number; skipped: number; padding: number };
+  /** Non-zero inputs per (image, input row, channel): [N][H][C], the FEIE model's input. */
+  rowNnz: Int32Array;
+}
+
+/** The result of {@link conv2dZeroSkip}. */
+export interface Conv2DZeroSkipResult<T extends Tensor<'int32' | 'int8' | 'uint8'>> {
+  /** The convolution, exactly as {@link conv2d} computes it. */
+  y: T;
+  /** Counts (undefined with `count: false`). */
+  counts: ZeroSkipCounts | undefined;
+  /** FEIE model: dense (ZASCAD) always, zeroSkip (ZASCAS) when counted; tiles G, pesPerTile P. */
+  feie: FeieReport;
+  /** The kernel that ran (contract name with the build), and whether its channel loop was vectorised (Mg >= 8 in a SIMD build). */
+  kernel: string;
+  vectorised: boolean;
+}
+
+/**
+ * Quantised 2-D convolution that skips zero activations (FEIE / ZASCAS), returning the output
+ * and exact counts plus FEIE cycles and utilisation for the actual data.
+ *
+ * y is bit-identical to {@link conv2d} with the same arguments: int32 sums of
+ * (x - xZeroPoint) * (w - wZeroPoint[m]) plus bias (wrapping), optionally requantised.
+ *
+ * @param x int8 / uint8 activations, NHWC (default) or NCHW (`layout`).
+ * @param w int8 / uint8 weights, OHWI (default) or OIHW (`weightLayout`). Packed weights
+ *   ({@link packConvWeights}) are not accepted: this kernel uses its own int16 layout, built per call.
+ * @param params geometry, quantisation, `skipZeros` (default true), `count` (default true),
+ *   `feieTiles` (default {@link FEIE_DEFAULT_TILES}), `out`.
+ *
+ * @example
+ * ```ts
+ * const { y, counts, feie } = conv2dZeroSkip(mf, x, w, { pads: 1, xZeroPoint: -128 });
+ * counts.macs.executed / counts.macs.dense; // fraction of MACs done
+ * feie.dense.cycles / feie.zeroSkip.cycles; // FEIE speedup from skipping
+ * ```
+ */
+export function conv2dZeroSkip(engine: Engine, x: TensorLike<'int8' | 'uint8'>, w: TensorLike<'int8' | 'uint8'>, params: Conv2DZeroSkipParams & { requantize: NonNullable<QuantParams['requantize']> }): Conv2DZeroSkipResult<Tensor<'int8' | 'uint8'>>;
+export function conv2dZeroSkip(engine: Engine, x: TensorLike<'int8' | 'uint8'>, w: TensorLike<'int8' | 'uint8'>, params?: Conv2DZeroSkipParams & { requantize?: undefined }): Conv2DZeroSkipResult<Tensor<'int32'>>;
+export function conv2dZeroSkip(engine: Engine, x: TensorLike<'int8' | 'uint8'>, w: TensorLike<'int8' | 'uint8'>, params?: Conv2DZeroSkipParams): Conv2DZeroSkipResult<Tensor<'int32' | 'int8' | 'uint8'>>;
+export function conv2dZeroSkip(engine: Engine, x: TensorLike<'int8' | 'uint8'>, w: TensorLike<'int8' | 'uint8'>, params: Conv2DZeroSkipParams = {}): Conv2DZeroSkipResult<Tensor<'int32' | 'int8' | 'uint8'>> {
+  const op = 'conv2dZeroSkip';
+  // --- validate everything before any Wasm memory is touched ---
+  if (params === null || typeof params !== 'object') throw new ValueError(op, `params = ${fmt(params)} must be an object.`, 'pass { strides, pads, groups, xZeroPoint, wZeroPoint, bias, requantize, skipZeros, count, feieTiles } or omit it.');
+  if (w instanceof PackedConvWeights) throw new UnsupportedError(op, 'w is packed for conv2d (im2col or direct); the zero-skip kernel uses its own int16 layout.', 'pass the unpacked weights.');
+  if ('algorithm' in params) throw new ValueError(op, `algorithm = ${fmt((params as { algorithm: unknown }).algorithm)} is a conv2d option.`, 'omit it: conv2dZeroSkip always runs the zero-skipping kernel.');
+  const { shape: xShape, dtype } = engine.checkInput(op, 'x', x, ['int8', 'uint8']);
+  const xDtype = dtype as 'int8' | 'uint8';
+  const { shape: wShape, dtype: wdt } = engine.checkInput(op, 'w', w, ['int8', 'uint8']);
+  const wDtype = wdt as 'int8' | 'uint8';
+  const info = conv2dInfo(xShape, wShape, params, op);
+  if (params.out !== undefined && ((params.out as unknown) === x || (params.out as unknown) === w)) {
+    throw new ValueError(op, 'options.out is the input tensor itself; a convolution reads each input pixel many times, so it cannot run in place.', 'pass a separate output tensor, or omit out.');
+  }
+  const stage = resolveOutputStage(op, params, info.M, xDtype, wDtype);
+  const skip = params.skipZeros ?? true;
+  const count = params.count ?? true;
+  if (typeof skip !== 'boolean') throw new ValueError(op, `skipZeros = ${fmt(skip)} must be a boolean.`, 'pass true (ZASCAS) or false (dense ZASCAD order).');
+  if (typeof count !== 'boolean') throw new ValueError(op, `count = ${fmt(count)} must be a boolean.`, 'pass true or false.');
+  const tiles = checkPositiveInt(op, 'feieTiles', params.feieTiles ?? FEIE_DEFAULT_TILES);
+
+  const { N, H, W, C, M, R, S, E, F, Mg, Cg, groups } = info;
+  const outDtype = stage.requant ? stage.requant.outputDtype : 'int32';
+  const outBytes = outDtype === 'int32' ? 4 : 1;
+  const nchw = info.layout === 'NCHW';
+  const bandRows = Math.min(E, Math.max(1, Math.floor(FEIE_ACC_BYTES / (F * M * 4))));
+  const direct = !stage.requant && !nchw; // int32 sums straight into y
+  const k = engine.kernels;
+  const listBytes = k.q8_conv_feie_list_bytes(C, groups, R, S);
+  const inputs: TensorLike[] = nchw ? [] : [x];
+  const scratch = [
+    nchw ? N * H * W * C : 0, // 0: NHWC copy of x
+    M * info.K * 2, // 1: int16 weights [g][r][s][c][Mg], zero points subtracted
+    listBytes, // 2: the kernel's per-pixel list
+    count ? N * H * C * 4 : 0, // 3: rowNnz
+    16, // 4: counts (f64 x 2)
+    M * 4, // 5: colTerm = bias
+    stage.requant ? M * 4 : 0, // 6: multipliers
+    bandRows * F * 4, // 7: zero row sums (the zero points are subtracted in the kernel)
+    direct ? 0 : bandRows * F * M * 4, // 8: int32 band
+    nchw ? N * E * F * M * outBytes : 0, // 9: NHWC result before the transpose
+  ];
+
+  return engine.run(op, { inputs, scratch, output: { dtype: outDtype, shape: info.yShape, out: params.out } }, ({ inputs: ptrs, scratch: sp, out }) => {
+    const buf = () => engine.heap.memory.buffer;
+    let xPtr: number;
+    if (nchw) {
+      xPtr = sp[0];
+      transposeInto(viewOf(xDtype, buf(), xPtr, N * H * W * C), x.data, N, C, H * W);
+    } else xPtr = ptrs[0];
+    writeWeights(viewOf('int16', buf(), sp[1], M * info.K), w.data, info, wDtype, stage.wZeroPoints);
+    const rowNnz = count ? sp[3] : 0;
+    if (count) viewOf('int32', buf(), rowNnz, N * H * C).fill(0);
+    const zc = new DataView(buf(), sp[4], 16); // counts: two f64
+    zc.setFloat64(0, 0, true);
+    zc.setFloat64(8, 0, true);
+    viewOf('int32', buf(), sp[5], M).set(stage.bias);
+    const rq = stage.requant;
+    if (rq) viewOf('float32', buf(), sp[6], M).set(rq.multipliers);
+    viewOf('int32', buf(), sp[7], bandRows * F).fill(0);
+    const hasBias = stage.bias.some((b) => b !== 0);
+    const xzp = xDtype === 'int8' ? stage.xZeroPoint - 128 : stage.xZeroPoint;
+    const signed = xDtype === 'int8' ? 1 : 0;
+    const outSigned = rq?.outputDtype === 'int8' ? 1 : 0;
+    const yBase = nchw ? sp[9] : out.ptr;
+    const [sh, sw] = info.strides;
+    const [dh, dw] = info.dilations;
+    const [pt, pl] = info.pads;
+    const effR = (R - 1) * dh + 1;
+    for (let n = 0; n < N; n++) {
+      const xImg = xPtr + n * H * W * C;
+      const nnzImg = count ? rowNnz + n * H * C * 4 : 0;
+      let counted = 0; // input rows [0, counted) of this image are counted already
+      for (let e0 = 0; e0 < E; e0 += bandRows) {
+        const e1 = Math.min(E, e0 + bandRows);
+        // input rows that reach this band's outputs, clipped to the image
+        let lo = Math.max(0, e0 * sh - pt);
+        let hi = Math.min(H, (e1 - 1) * sh - pt + effR);
+        if (hi <= lo) lo = hi = counted;
+        const countHi = e1 === E ? H : Math.max(counted, hi);
+        const rows = (e1 - e0) * F;
+        const yBand = yBase + (n * E * F + e0 * F) * M * outBytes;
+        const acc = direct ? yBand : sp[8];
+        k.q8_conv_feie(xImg, H, W, C, R, S, sh, sw, dh, dw, pt, pl, F, groups, Mg, sp[1], xzp, signed, skip ? 1 : 0,
+          e0, e1, Math.min(lo, counted), Math.max(hi, countHi), counted, countHi, acc, M, sp[2], nnzImg, sp[4]);
+        counted = countHi;
+        if (rq) k.q8_requantize(acc, rows, M, M, sp[5], sp[7], 0, sp[6], rq.yZeroPoint, rq.qmin, rq.qmax, yBand, M, outSigned);
+        else if (hasBias) k.s32_correct(acc, rows, M, M, sp[5], sp[7], 0);
+        if (!direct && !rq) new Uint8Array(buf(), yBand, rows * M * 4).set(new Uint8Array(buf(), acc, rows * M * 4));
+      }
+    }
+    if (nchw) transposeBack(out.data, viewOf(outDtype, buf(), yBase, N * E * F * M), N, M, E * F);
+
+    let counts: ZeroSkipCounts | undefined;
+    let feie: FeieReport;
+    if (count) {
+      const dv = new DataView(buf(), sp[4], 16);
+      const macsNonZero = Mg * dv.getFloat64(0, true);
+      const macsReal = Mg * dv.getFloat64(8, true);
+      const nnz = viewOf('int32', buf(), rowNnz, N * H * C).slice();
+      let streamed = 0;
+      for (let i = 0; i < nnz.length; i++) streamed += nnz[i];
+      const total = N * (H + info.pads[0] + info.pads[2]) * (W + info.pads[1] + info.pads[3]) * C;
+      const executed = skip ? macsNonZero : info.macs;
+      counts = {
+        skipZeros: skip,
+        inputs: skip ? { total, streamed, skipped: total - streamed } : { total, streamed: total, skipped: 0 },
+        macs: { dense: info.macs, executed, skipped: info.macs - executed, padding: info.macs - macsReal },
+        rowNnz: nnz,
+      };
+      feie = feieLayer(info, { tiles }, { rowNnz: nnz, macsExecuted: macsNonZero });
+    } else feie = feieLayer(info, { tiles });
+    const isaName = kernelName(kernel('q8_conv_feie'), engine.isa);
+    return { y: out, counts, feie, kernel: isaName, vectorised: engine.isa !== 'scalar' && Mg >= 8 };
+  });
+}
+
+/** w (OHWI or OIHW, int8 or uint8 values) -> int16 [g][r][s][c][Mg] with w - wzp[m] (w's own domain). */
+function writeWeights(dst: Int16Array, src: ArrayLike<number>, info: Conv2DInfo, wDtype: 'int8' | 'uint8', shifted: Int32Array | undefined): void {
+  const { M, R, S, Cg, Mg } = info;
+  const oihw = info.weightLayout === 'OIHW';
+  // resolveOutputStage moves uint8 zero points by -128 for the flipped GEMM weights; undo it.
+  const shift = wDtype === 'uint8' ? 128 : 0;
+  for (let m = 0; m < M; m++) {
+    const g = Math.floor(m / Mg);
+    const mm = m - g * Mg;
+    const z = (shifted ? shifted[m] : 0) + shift;
+    for (let r = 0; r < R; r++) {
+      for (let s = 0; s < S; s++) {
+        const d = (((g * R + r) * S + s) * Cg) * Mg + mm;
+        for (let c = 0; c < Cg; c++) {
+          const v = oihw ? src[((m * Cg + c) * R + r) * S + s] : src[((m * R + r) * S + s) * Cg + c];
+          dst[d + c * Mg] = v - z;
+        }
+      }
+    }
+  }
+}
