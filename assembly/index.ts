@@ -11,3 +11,4 @@ export * from './conv/depthwise';
 export * from './ops/pool';
 export * from './ops/softmax';
 export * from './common/convert';
+export * from './sparse/csr';

@@ -38,3 +38,8 @@ export {
 export { packWeights, PackedWeights, type PackOptions, type MatrixLayout } from './ops/packed.js';
 export { matmul, ROW_TILE, type MatmulParams } from './ops/matmul.js';
 export { dense, type DenseParams } from './ops/dense.js';
+export { CsrMatrix, csrFromArrays, denseToCsr, csrToDense, type CsrArrays, type CsrDType, type DenseToCsrOptions } from './sparse/csr.js';
+export {
+  packCsrWeights, denseCsr, conv2dCsr, PackedCsrWeights, CSR_LANES, CSR_MAX_COLS,
+  type SparseCounts, type SparseResult, type SparseOptions, type DenseCsrParams, type Conv2DCsrParams,
+} from './ops/sparse.js';

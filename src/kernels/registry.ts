@@ -11,7 +11,7 @@ export interface KernelInfo {
   /** Contract name without the build suffix, e.g. `q8_relu`. */
   name: string;
   /** Kernel family (folder under assembly/). */
-  family: 'common' | 'gemm' | 'conv' | 'ops' | 'quant';
+  family: 'common' | 'gemm' | 'conv' | 'ops' | 'quant' | 'sparse';
   /** The Wasm export that implements it. */
   export: Exclude<keyof WasmKernels, 'memory' | 'heapBase' | 'buildIsa'>;
   /** One line: what it computes. */
@@ -50,6 +50,18 @@ export const KERNELS: readonly KernelInfo[] = [
     tiles: { scalar: '4x4', simd: '3x12c2', relaxed: '3x12c4hyb' },
   },
   { name: 'q8_flip_sign', family: 'common', export: 'q8_flip_sign', summary: 'x ^ 0x80: int8 <-> uint8 with the zero point moved by 128, so GEMM kernels see u8 activations and s8 weights', vectorised: ['simd', 'relaxed'] },
+  {
+    name: 's16_csr_spmm',
+    family: 'sparse',
+    export: 's16_csr_spmm',
+    summary: 'int32 acc[p, row] = sum over CSR entries (u16 column, i16 w - wzp) of xT[col, p] (i16 x - xzp), P lanes per call (batch rows or output pixels)',
+    vectorised: ['simd', 'relaxed'],
+    // simd/relaxed: entry pairs x 32 or 16 lanes with i16x8 interleave + i32x4.dot_i16x8_s; scalar: one lane at a time.
+    tiles: { scalar: '1x1', simd: 'p2x32', relaxed: 'p2x32' },
+  },
+  { name: 'q8_csr_transpose_x', family: 'sparse', export: 'q8_csr_transpose_x', summary: 'x [B, K] int8/uint8 -> xT [K, ldx] i16 (x - xzp), lanes padded with 0', vectorised: [] },
+  { name: 'q8_csr_im2col_t', family: 'sparse', export: 'q8_csr_im2col_t', summary: 'transposed im2col tile of NHWC int8/uint8: xT[(r, s, c), p] = x - xzp (i16), padding 0', vectorised: [] },
+  { name: 'csr_zero_macs', family: 'sparse', export: 'csr_zero_macs', summary: 'exact count of MACs with a zero activation: sum_k colCount[k] * zero lanes of xT[k]', vectorised: ['simd', 'relaxed'] },
 ];
 
 /** The contract name of a kernel in a build, e.g. `q8_relu__simd`, `u8s8_gemm_3x12c2__simd`. */

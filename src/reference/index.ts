@@ -9,3 +9,4 @@ export * from './quant.js';
 export * from './conv.js';
 export * from './pool.js';
 export * from './softmax.js';
+export * from './sparse.js';

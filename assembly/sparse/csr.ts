@@ -1,0 +1,279 @@
+// CSR sparse kernels: int8 pruned weights (rows = output channels) times int8/uint8 activations.
+//
+// Packed CSR layout (src/ops/sparse.ts builds it, after validating every index on the host):
+//   rowPtr: i32[rows + 1], absolute offsets into the entry arrays (rowPtr[0] = 0, non-decreasing);
+//   colIdx: u16[nnz], column of each entry (< cols <= 65536, strictly increasing within a row);
+//   vals:   i16[nnz], the weight MINUS its row's zero point (w - wzp[row], in [-255, 255]).
+// Storing w - wzp makes the zero-point correction of a pruned matrix free: a pruned weight is one
+// whose REAL value is 0, i.e. quantised w == wzp[row]; it contributes (x - xzp) * 0 and is simply
+// absent. Activations are handed over as xs = x - xzp (i16, in [-255, 255]) in a transposed
+// layout xT[k * ldx + p] (one contiguous lane vector of P batch rows / output pixels per input
+// column k), so that a weight entry multiplies a whole vector of lanes.
+//
+// Products (x - xzp)(w - wzp) are at most 255 * 255 in magnitude; i32x4.dot_i16x8_s adds two of
+// them exactly; the i32 accumulation wraps mod 2^32 like the dense reference.
+//
+// The vector path takes the entries of a row in pairs (c1, v1), (c2, v2): it interleaves the lane
+// vectors of columns c1 and c2 (one i16x8.shuffle per 8 lanes) and multiplies them with the
+// splatted pair (v1, v2) by i32x4.dot_i16x8_s: 2 MACs per lane per instruction, no widening.
+
+// @ts-ignore: decorator
+@inline
+function lo16(a: v128, b: v128): v128 {
+  return i16x8.shuffle(a, b, 0, 8, 1, 9, 2, 10, 3, 11);
+}
+// @ts-ignore: decorator
+@inline
+function hi16(a: v128, b: v128): v128 {
+  return i16x8.shuffle(a, b, 4, 12, 5, 13, 6, 14, 7, 15);
+}
+
+/**
+ * acc[p * ldacc + row] = sum over the entries of `row` of xT[col * ldx + p] * vals[i], for
+ * rows [0, rows) and lanes p in [0, P). Overwrites acc (int32, wrapping). ldx >= P, and for
+ * the vector path ldx is a multiple of 8 with lanes [P, ldx) zero (they are computed, never
+ * stored). skipZeros = 1 skips an entry pair whose activation lanes are all zero (the result is
+ * the same; the exact MAC counts come from csr_zero_macs).
+ */
+export function s16_csr_spmm(
+  rowPtr: usize, colIdx: usize, vals: usize, rows: i32,
+  xT: usize, ldx: i32, P: i32, acc: usize, ldacc: i32, skipZeros: i32,
+): void {
+  const ldxB = <usize>ldx << 1;
+  const accStride = <usize>ldacc << 2;
+  if (ASC_FEATURE_SIMD) {
+    if (P > 1 && (ldx & 7) == 0) {
+      let p0 = 0;
+      for (; p0 + 32 <= P; p0 += 32) spmm32(rowPtr, colIdx, vals, rows, xT + (<usize>p0 << 1), ldxB, acc + <usize>p0 * accStride, accStride, skipZeros);
+      for (; p0 < P; p0 += 16) spmm16(rowPtr, colIdx, vals, rows, xT + (<usize>p0 << 1), ldxB, acc + <usize>p0 * accStride, accStride, min(16, P - p0), skipZeros);
+      return;
+    }
+  }
+  spmmScalar(rowPtr, colIdx, vals, rows, xT, ldxB, P, acc, accStride, skipZeros);
+}
+
+function spmmScalar(rowPtr: usize, colIdx: usize, vals: usize, rows: i32, xT: usize, ldxB: usize, P: i32, acc: usize, accStride: usize, skipZeros: i32): void {
+  for (let r = 0; r < rows; r++) {
+    const b = load<i32>(rowPtr + (<usize>r << 2));
+    const e = load<i32>(rowPtr + (<usize>r << 2), 4);
+    for (let p = 0; p < P; p++) {
+      const xp = xT + (<usize>p << 1);
+      let s0: i32 = 0;
+      let s1: i32 = 0;
+      let i = b;
+      if (skipZeros) {
+        for (; i < e; i++) {
+          const xv = <i32>load<i16>(xp + <usize>load<u16>(colIdx + (<usize>i << 1)) * ldxB);
+          if (xv != 0) s0 += xv * <i32>load<i16>(vals + (<usize>i << 1));
+        }
+      } else {
+        for (; i + 2 <= e; i += 2) {
+          const c = load<u32>(colIdx + (<usize>i << 1));
+          const w = load<i32>(vals + (<usize>i << 1));
+          s0 += <i32>load<i16>(xp + <usize>(c & 0xffff) * ldxB) * ((w << 16) >> 16);
+          s1 += <i32>load<i16>(xp + <usize>(c >>> 16) * ldxB) * (w >> 16);
+        }
+        if (i < e) s0 += <i32>load<i16>(xp + <usize>load<u16>(colIdx + (<usize>i << 1)) * ldxB) * <i32>load<i16>(vals + (<usize>i << 1));
+      }
+      store<i32>(acc + <usize>p * accStride + (<usize>r << 2), s0 + s1);
+    }
+  }
+}
+
+// Stores n (<= 4) lanes of v to acc at lane stride accStride.
+// @ts-ignore: decorator
+@inline
+function storeLanes(dst: usize, accStride: usize, v: v128, n: i32): void {
+  store<i32>(dst, i32x4.extract_lane(v, 0));
+  if (n > 1) store<i32>(dst + accStride, i32x4.extract_lane(v, 1));
+  if (n > 2) store<i32>(dst + accStride * 2, i32x4.extract_lane(v, 2));
+  if (n > 3) store<i32>(dst + accStride * 3, i32x4.extract_lane(v, 3));
+}
+
+// 16 lanes (two i16x8 per column); stores the first n (<= 16).
+function spmm16(rowPtr: usize, colIdx: usize, vals: usize, rows: i32, xT: usize, ldxB: usize, acc: usize, accStride: usize, n: i32, skipZeros: i32): void {
+  const single = n <= 8;
+  for (let r = 0; r < rows; r++) {
+    const b = load<i32>(rowPtr + (<usize>r << 2));
+    const e = load<i32>(rowPtr + (<usize>r << 2), 4);
+    let a0 = i32x4.splat(0), a1 = a0, a2 = a0, a3 = a0;
+    let i = b;
+    for (; i + 2 <= e; i += 2) {
+      const c = load<u32>(colIdx + (<usize>i << 1));
+      const w = i32x4.splat(load<i32>(vals + (<usize>i << 1)));
+      const pa = xT + <usize>(c & 0xffff) * ldxB;
+      const pb = xT + <usize>(c >>> 16) * ldxB;
+      const x0 = v128.load(pa), y0 = v128.load(pb);
+      if (single) {
+        if (skipZeros && !v128.any_true(v128.or(x0, y0))) continue;
+        a0 = i32x4.add(a0, i32x4.dot_i16x8_s(lo16(x0, y0), w));
+        a1 = i32x4.add(a1, i32x4.dot_i16x8_s(hi16(x0, y0), w));
+      } else {
+        const x1 = v128.load(pa, 16), y1 = v128.load(pb, 16);
+        if (skipZeros && !v128.any_true(v128.or(v128.or(x0, y0), v128.or(x1, y1)))) continue;
+        a0 = i32x4.add(a0, i32x4.dot_i16x8_s(lo16(x0, y0), w));
+        a1 = i32x4.add(a1, i32x4.dot_i16x8_s(hi16(x0, y0), w));
+        a2 = i32x4.add(a2, i32x4.dot_i16x8_s(lo16(x1, y1), w));
+        a3 = i32x4.add(a3, i32x4.dot_i16x8_s(hi16(x1, y1), w));
+      }
+    }
+    if (i < e) {
+      // Odd entry: pair it with itself and a zero weight.
+      const w = i32x4.splat(<i32>load<u16>(vals + (<usize>i << 1)));
+      const pa = xT + <usize>load<u16>(colIdx + (<usize>i << 1)) * ldxB;
+      const x0 = v128.load(pa);
+      a0 = i32x4.add(a0, i32x4.dot_i16x8_s(lo16(x0, x0), w));
+      a1 = i32x4.add(a1, i32x4.dot_i16x8_s(hi16(x0, x0), w));
+      if (!single) {
+        const x1 = v128.load(pa, 16);
+        a2 = i32x4.add(a2, i32x4.dot_i16x8_s(lo16(x1, x1), w));
+        a3 = i32x4.add(a3, i32x4.dot_i16x8_s(hi16(x1, x1), w));
+      }
+    }
+    const d = acc + (<usize>r << 2);
+    const s4 = accStride << 2;
+    storeLanes(d, accStride, a0, n);
+    if (n > 4) storeLanes(d + s4, accStride, a1, n - 4);
+    if (n > 8) storeLanes(d + s4 * 2, accStride, a2, n - 8);
+    if (n > 12) storeLanes(d + s4 * 3, accStride, a3, n - 12);
+  }
+}
+
+// 32 lanes (four i16x8 per column, eight i32x4 accumulators).
+function spmm32(rowPtr: usize, colIdx: usize, vals: usize, rows: i32, xT: usize, ldxB: usize, acc: usize, accStride: usize, skipZeros: i32): void {
+  for (let r = 0; r < rows; r++) {
+    const b = load<i32>(rowPtr + (<usize>r << 2));
+    const e = load<i32>(rowPtr + (<usize>r << 2), 4);
+    let a0 = i32x4.splat(0), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
+    let i = b;
+    for (; i + 2 <= e; i += 2) {
+      const c = load<u32>(colIdx + (<usize>i << 1));
+      const w = i32x4.splat(load<i32>(vals + (<usize>i << 1)));
+      const pa = xT + <usize>(c & 0xffff) * ldxB;
+      const pb = xT + <usize>(c >>> 16) * ldxB;
+      const x0 = v128.load(pa), y0 = v128.load(pb);
+      const x1 = v128.load(pa, 16), y1 = v128.load(pb, 16);
+      const x2 = v128.load(pa, 32), y2 = v128.load(pb, 32);
+      const x3 = v128.load(pa, 48), y3 = v128.load(pb, 48);
+      if (skipZeros && !v128.any_true(v128.or(v128.or(v128.or(x0, y0), v128.or(x1, y1)), v128.or(v128.or(x2, y2), v128.or(x3, y3))))) continue;
+      a0 = i32x4.add(a0, i32x4.dot_i16x8_s(lo16(x0, y0), w));
+      a1 = i32x4.add(a1, i32x4.dot_i16x8_s(hi16(x0, y0), w));
+      a2 = i32x4.add(a2, i32x4.dot_i16x8_s(lo16(x1, y1), w));
+      a3 = i32x4.add(a3, i32x4.dot_i16x8_s(hi16(x1, y1), w));
+      a4 = i32x4.add(a4, i32x4.dot_i16x8_s(lo16(x2, y2), w));
+      a5 = i32x4.add(a5, i32x4.dot_i16x8_s(hi16(x2, y2), w));
+      a6 = i32x4.add(a6, i32x4.dot_i16x8_s(lo16(x3, y3), w));
+      a7 = i32x4.add(a7, i32x4.dot_i16x8_s(hi16(x3, y3), w));
+    }
+    if (i < e) {
+      const w = i32x4.splat(<i32>load<u16>(vals + (<usize>i << 1)));
+      const pa = xT + <usize>load<u16>(colIdx + (<usize>i << 1)) * ldxB;
+      const x0 = v128.load(pa), x1 = v128.load(pa, 16), x2 = v128.load(pa, 32), x3 = v128.load(pa, 48);
+      a0 = i32x4.add(a0, i32x4.dot_i16x8_s(lo16(x0, x0), w));
+      a1 = i32x4.add(a1, i32x4.dot_i16x8_s(hi16(x0, x0), w));
+      a2 = i32x4.add(a2, i32x4.dot_i16x8_s(lo16(x1, x1), w));
+      a3 = i32x4.add(a3, i32x4.dot_i16x8_s(hi16(x1, x1), w));
+      a4 = i32x4.add(a4, i32x4.dot_i16x8_s(lo16(x2, x2), w));
+      a5 = i32x4.add(a5, i32x4.dot_i16x8_s(hi16(x2, x2), w));
+      a6 = i32x4.add(a6, i32x4.dot_i16x8_s(lo16(x3, x3), w));
+      a7 = i32x4.add(a7, i32x4.dot_i16x8_s(hi16(x3, x3), w));
+    }
+    const d = acc + (<usize>r << 2);
+    const s4 = accStride << 2;
+    storeLanes(d, accStride, a0, 4);
+    storeLanes(d + s4, accStride, a1, 4);
+    storeLanes(d + s4 * 2, accStride, a2, 4);
+    storeLanes(d + s4 * 3, accStride, a3, 4);
+    storeLanes(d + s4 * 4, accStride, a4, 4);
+    storeLanes(d + s4 * 5, accStride, a5, 4);
+    storeLanes(d + s4 * 6, accStride, a6, 4);
+    storeLanes(d + s4 * 7, accStride, a7, 4);
+  }
+}
+
+/**
+ * xT[k * ldx + b] = x[b * K + k] - xzp (i16) for b < B, 0 for lanes [B, ldx). x is [B, K] int8
+ * (signed = 1) or uint8; xzp is in x's own dtype. The transposed layout of the FC kernels.
+ */
+export function q8_csr_transpose_x(x: usize, B: i32, K: i32, xzp: i32, signed: i32, xT: usize, ldx: i32): void {
+  for (let k = 0; k < K; k++) {
+    const d = xT + ((<usize>k * ldx) << 1);
+    let b = 0;
+    if (signed) for (; b < B; b++) store<i16>(d + (<usize>b << 1), <i32>load<i8>(x + <usize>b * K + k) - xzp);
+    else for (; b < B; b++) store<i16>(d + (<usize>b << 1), <i32>load<u8>(x + <usize>b * K + k) - xzp);
+    for (; b < ldx; b++) store<i16>(d + (<usize>b << 1), 0);
+  }
+}
+
+/**
+ * The transposed lowered tile of a convolution: xT[k * ldx + p] = x(pixel p0 + p, k) - xzp (i16)
+ * with k = (r * S + s) * Cg + c over the channel slice [c0, c0 + Cg) of NHWC image x (H x W x C),
+ * 0 at padded positions (real 0) and for lanes [P, ldx). Geometry as u8_im2col (conv/im2col.ts).
+ */
+export function q8_csr_im2col_t(
+  x: usize, H: i32, W: i32, C: i32, R: i32, S: i32,
+  sh: i32, sw: i32, dh: i32, dw: i32, pt: i32, pl: i32, F: i32,
+  p0: i32, P: i32, c0: i32, Cg: i32, xzp: i32, signed: i32, xT: usize, ldx: i32,
+): void {
+  const K = R * S * Cg;
+  const ldxB = <usize>ldx << 1;
+  // Zero the padding lanes once (and every lane: padded taps stay 0).
+  memory.fill(xT, 0, <usize>K * ldxB);
+  let e = p0 / F;
+  let f = p0 - e * F;
+  for (let p = 0; p < P; p++) {
+    const ih0 = e * sh - pt;
+    const iw0 = f * sw - pl;
+    const dp = xT + (<usize>p << 1);
+    for (let r = 0; r < R; r++) {
+      const ih = ih0 + r * dh;
+      if (<u32>ih >= <u32>H) continue;
+      for (let s = 0; s < S; s++) {
+        const iw = iw0 + s * dw;
+        if (<u32>iw >= <u32>W) continue;
+        const src = x + <usize>(ih * W + iw) * C + c0;
+        let d = dp + <usize>((r * S + s) * Cg) * ldxB;
+        if (signed) {
+          for (let c = 0; c < Cg; c++) {
+            store<i16>(d, <i32>load<i8>(src + c) - xzp);
+            d += ldxB;
+          }
+        } else {
+          for (let c = 0; c < Cg; c++) {
+            store<i16>(d, <i32>load<u8>(src + c) - xzp);
+            d += ldxB;
+          }
+        }
+      }
+    }
+    f++;
+    if (f == F) {
+      f = 0;
+      e++;
+    }
+  }
+}
+
+/**
+ * Exact count of the MACs whose activation is zero (x == xzp, padding included): the sum over
+ * columns k of colCount[k] (entries in column k) times the zero lanes among xT[k * ldx + p],
+ * p < P. Returned as f64 (exact below 2^53).
+ */
+export function csr_zero_macs(xT: usize, K: i32, ldx: i32, P: i32, colCount: usize): f64 {
+  let total: f64 = 0;
+  const ldxB = <usize>ldx << 1;
+  for (let k = 0; k < K; k++) {
+    const cc = load<i32>(colCount + (<usize>k << 2));
+    if (cc == 0) continue;
+    const row = xT + <usize>k * ldxB;
+    let z = 0;
+    let p = 0;
+    if (ASC_FEATURE_SIMD) {
+      const zero = i16x8.splat(0);
+      for (; p + 8 <= P; p += 8) z += popcnt<i32>(i16x8.bitmask(i16x8.eq(v128.load(row + (<usize>p << 1)), zero)));
+    }
+    for (; p < P; p++) if (load<i16>(row + (<usize>p << 1)) == 0) z++;
+    total += <f64>z * <f64>cc;
+  }
+  return total;
+}
