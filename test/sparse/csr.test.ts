@@ -230,7 +230,7 @@ describe('conv2dCsr', () => {
         const K = g.w[1] * g.w[2] * g.w[3];
         const zps = Int32Array.from({ length: M }, (_, i) => (s % 3 === 1 ? 0 : ((i * 13) % 9) - 4));
         const w = sparseWeights(M, K, wd, zps, rand);
-        const x = acts(g.x.reduce((a, b) => a * b, 1), ad, xzp, signed, rand);
+        const x = acts((g.x as readonly number[]).reduce((a, b) => a * b, 1), ad, xzp, signed, rand);
         const bias = fillInts(new Int32Array(M), -500, 500, rand);
         const m = denseToCsr(w, g.w as never, { zeroPoint: zps });
         const ref = conv2dRef(x, w, info, { xZeroPoint: xzp, wZeroPoint: zps, bias });
