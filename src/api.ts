@@ -43,3 +43,8 @@ export {
   packCsrWeights, denseCsr, conv2dCsr, PackedCsrWeights, CSR_LANES, CSR_MAX_COLS,
   type SparseCounts, type SparseResult, type SparseOptions, type DenseCsrParams, type Conv2DCsrParams,
 } from './ops/sparse.js';
+export {
+  pruneMagnitude, pruneGlobal, pruneFilters, pruneNM, storageCost,
+  type PrunableArray, type PruneResult, type MagnitudePruneOptions, type PruneLayer, type GlobalPruneResult,
+  type FilterPruneOptions, type FilterPruneResult, type StorageCostOptions, type StorageCost,
+} from './prune/index.js';
