@@ -44,15 +44,47 @@ export function s16_csr_spmm(
   if (ASC_FEATURE_SIMD) {
     if (P > 1 && (ldx & 7) == 0) {
       let p0 = 0;
-      for (; p0 + 32 <= P; p0 += 32) spmm32(rowPtr, colIdx, vals, rows, xT + (<usize>p0 << 1), ldxB, acc + <usize>p0 * accStride, accStride, skipZeros);
-      for (; p0 < P; p0 += 16) spmm16(rowPtr, colIdx, vals, rows, xT + (<usize>p0 << 1), ldxB, acc + <usize>p0 * accStride, accStride, min(16, P - p0), skipZeros);
+      for (; p0 + 32 <= P; p0 += 32) spmm32(rowPtr, colIdx, vals, rows, xT + (<usize>p0 << 1), ldxB, acc + <usize>p0 * accStride, accStride, skipZeros, false);
+      for (; p0 < P; p0 += 16) spmm16(rowPtr, colIdx, vals, rows, xT + (<usize>p0 << 1), ldxB, acc + <usize>p0 * accStride, accStride, min(16, P - p0), skipZeros, false);
       return;
     }
   }
-  spmmScalar(rowPtr, colIdx, vals, rows, xT, ldxB, P, acc, accStride, skipZeros);
+  spmmScalar(rowPtr, colIdx, vals, rows, xT, ldxB, P, acc, accStride, skipZeros, false);
 }
 
-function spmmScalar(rowPtr: usize, colIdx: usize, vals: usize, rows: i32, xT: usize, ldxB: usize, P: i32, acc: usize, accStride: usize, skipZeros: i32): void {
+/**
+ * Direct variant for convolutions: entry i's lane vector starts at xBase + offs[i] (u32 byte
+ * offsets, computed per call from the column and the input layout), lanes contiguous (i16).
+ * Every lane vector read is 32 lanes (64 bytes) in the vector builds, so the caller keeps
+ * 32 readable lanes after every offset. Same sums and output layout as s16_csr_spmm.
+ */
+export function s16_csr_spmm_direct(
+  rowPtr: usize, offs: usize, vals: usize, rows: i32,
+  xBase: usize, P: i32, acc: usize, ldacc: i32, skipZeros: i32,
+): void {
+  const accStride = <usize>ldacc << 2;
+  if (ASC_FEATURE_SIMD) {
+    if (P > 1) {
+      let p0 = 0;
+      for (; p0 + 32 <= P; p0 += 32) spmm32(rowPtr, offs, vals, rows, xBase + (<usize>p0 << 1), 0, acc + <usize>p0 * accStride, accStride, skipZeros, true);
+      for (; p0 < P; p0 += 16) spmm16(rowPtr, offs, vals, rows, xBase + (<usize>p0 << 1), 0, acc + <usize>p0 * accStride, accStride, min(16, P - p0), skipZeros, true);
+      return;
+    }
+  }
+  spmmScalar(rowPtr, offs, vals, rows, xBase, 0, P, acc, accStride, skipZeros, true);
+}
+
+// Byte offset of entry i's lane vector: colIdx[i] * ldxB (u16 columns), or offs[i] (u32 byte
+// offsets, the direct conv layout).
+// @ts-ignore: decorator
+@inline
+function entryOff(idx: usize, i: i32, ldxB: usize, direct: bool): usize {
+  return direct ? <usize>load<u32>(idx + (<usize>i << 2)) : <usize>load<u16>(idx + (<usize>i << 1)) * ldxB;
+}
+
+// @ts-ignore: decorator
+@inline
+function spmmScalar(rowPtr: usize, colIdx: usize, vals: usize, rows: i32, xT: usize, ldxB: usize, P: i32, acc: usize, accStride: usize, skipZeros: i32, direct: bool): void {
   for (let r = 0; r < rows; r++) {
     const b = load<i32>(rowPtr + (<usize>r << 2));
     const e = load<i32>(rowPtr + (<usize>r << 2), 4);
@@ -63,17 +95,16 @@ function spmmScalar(rowPtr: usize, colIdx: usize, vals: usize, rows: i32, xT: us
       let i = b;
       if (skipZeros) {
         for (; i < e; i++) {
-          const xv = <i32>load<i16>(xp + <usize>load<u16>(colIdx + (<usize>i << 1)) * ldxB);
+          const xv = <i32>load<i16>(xp + entryOff(colIdx, i, ldxB, direct));
           if (xv != 0) s0 += xv * <i32>load<i16>(vals + (<usize>i << 1));
         }
       } else {
         for (; i + 2 <= e; i += 2) {
-          const c = load<u32>(colIdx + (<usize>i << 1));
           const w = load<i32>(vals + (<usize>i << 1));
-          s0 += <i32>load<i16>(xp + <usize>(c & 0xffff) * ldxB) * ((w << 16) >> 16);
-          s1 += <i32>load<i16>(xp + <usize>(c >>> 16) * ldxB) * (w >> 16);
+          s0 += <i32>load<i16>(xp + entryOff(colIdx, i, ldxB, direct)) * ((w << 16) >> 16);
+          s1 += <i32>load<i16>(xp + entryOff(colIdx, i + 1, ldxB, direct)) * (w >> 16);
         }
-        if (i < e) s0 += <i32>load<i16>(xp + <usize>load<u16>(colIdx + (<usize>i << 1)) * ldxB) * <i32>load<i16>(vals + (<usize>i << 1));
+        if (i < e) s0 += <i32>load<i16>(xp + entryOff(colIdx, i, ldxB, direct)) * <i32>load<i16>(vals + (<usize>i << 1));
       }
       store<i32>(acc + <usize>p * accStride + (<usize>r << 2), s0 + s1);
     }
@@ -91,7 +122,9 @@ function storeLanes(dst: usize, accStride: usize, v: v128, n: i32): void {
 }
 
 // 16 lanes (two i16x8 per column); stores the first n (<= 16).
-function spmm16(rowPtr: usize, colIdx: usize, vals: usize, rows: i32, xT: usize, ldxB: usize, acc: usize, accStride: usize, n: i32, skipZeros: i32): void {
+// @ts-ignore: decorator
+@inline
+function spmm16(rowPtr: usize, colIdx: usize, vals: usize, rows: i32, xT: usize, ldxB: usize, acc: usize, accStride: usize, n: i32, skipZeros: i32, direct: bool): void {
   const single = n <= 8;
   for (let r = 0; r < rows; r++) {
     const b = load<i32>(rowPtr + (<usize>r << 2));
@@ -99,10 +132,9 @@ function spmm16(rowPtr: usize, colIdx: usize, vals: usize, rows: i32, xT: usize,
     let a0 = i32x4.splat(0), a1 = a0, a2 = a0, a3 = a0;
     let i = b;
     for (; i + 2 <= e; i += 2) {
-      const c = load<u32>(colIdx + (<usize>i << 1));
       const w = i32x4.splat(load<i32>(vals + (<usize>i << 1)));
-      const pa = xT + <usize>(c & 0xffff) * ldxB;
-      const pb = xT + <usize>(c >>> 16) * ldxB;
+      const pa = xT + entryOff(colIdx, i, ldxB, direct);
+      const pb = xT + entryOff(colIdx, i + 1, ldxB, direct);
       const x0 = v128.load(pa), y0 = v128.load(pb);
       if (single) {
         if (skipZeros && !v128.any_true(v128.or(x0, y0))) continue;
@@ -120,7 +152,7 @@ function spmm16(rowPtr: usize, colIdx: usize, vals: usize, rows: i32, xT: usize,
     if (i < e) {
       // Odd entry: pair it with itself and a zero weight.
       const w = i32x4.splat(<i32>load<u16>(vals + (<usize>i << 1)));
-      const pa = xT + <usize>load<u16>(colIdx + (<usize>i << 1)) * ldxB;
+      const pa = xT + entryOff(colIdx, i, ldxB, direct);
       const x0 = v128.load(pa);
       a0 = i32x4.add(a0, i32x4.dot_i16x8_s(lo16(x0, x0), w));
       a1 = i32x4.add(a1, i32x4.dot_i16x8_s(hi16(x0, x0), w));
@@ -140,17 +172,18 @@ function spmm16(rowPtr: usize, colIdx: usize, vals: usize, rows: i32, xT: usize,
 }
 
 // 32 lanes (four i16x8 per column, eight i32x4 accumulators).
-function spmm32(rowPtr: usize, colIdx: usize, vals: usize, rows: i32, xT: usize, ldxB: usize, acc: usize, accStride: usize, skipZeros: i32): void {
+// @ts-ignore: decorator
+@inline
+function spmm32(rowPtr: usize, colIdx: usize, vals: usize, rows: i32, xT: usize, ldxB: usize, acc: usize, accStride: usize, skipZeros: i32, direct: bool): void {
   for (let r = 0; r < rows; r++) {
     const b = load<i32>(rowPtr + (<usize>r << 2));
     const e = load<i32>(rowPtr + (<usize>r << 2), 4);
     let a0 = i32x4.splat(0), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
     let i = b;
     for (; i + 2 <= e; i += 2) {
-      const c = load<u32>(colIdx + (<usize>i << 1));
       const w = i32x4.splat(load<i32>(vals + (<usize>i << 1)));
-      const pa = xT + <usize>(c & 0xffff) * ldxB;
-      const pb = xT + <usize>(c >>> 16) * ldxB;
+      const pa = xT + entryOff(colIdx, i, ldxB, direct);
+      const pb = xT + entryOff(colIdx, i + 1, ldxB, direct);
       const x0 = v128.load(pa), y0 = v128.load(pb);
       const x1 = v128.load(pa, 16), y1 = v128.load(pb, 16);
       const x2 = v128.load(pa, 32), y2 = v128.load(pb, 32);
@@ -167,7 +200,7 @@ function spmm32(rowPtr: usize, colIdx: usize, vals: usize, rows: i32, xT: usize,
     }
     if (i < e) {
       const w = i32x4.splat(<i32>load<u16>(vals + (<usize>i << 1)));
-      const pa = xT + <usize>load<u16>(colIdx + (<usize>i << 1)) * ldxB;
+      const pa = xT + entryOff(colIdx, i, ldxB, direct);
       const x0 = v128.load(pa), x1 = v128.load(pa, 16), x2 = v128.load(pa, 32), x3 = v128.load(pa, 48);
       a0 = i32x4.add(a0, i32x4.dot_i16x8_s(lo16(x0, x0), w));
       a1 = i32x4.add(a1, i32x4.dot_i16x8_s(hi16(x0, x0), w));
@@ -266,6 +299,54 @@ export function csr_zero_macs(xT: usize, K: i32, ldx: i32, P: i32, colCount: usi
     const cc = load<i32>(colCount + (<usize>k << 2));
     if (cc == 0) continue;
     const row = xT + <usize>k * ldxB;
+    let z = 0;
+    let p = 0;
+    if (ASC_FEATURE_SIMD) {
+      const zero = i16x8.splat(0);
+      for (; p + 8 <= P; p += 8) z += popcnt<i32>(i16x8.bitmask(i16x8.eq(v128.load(row + (<usize>p << 1)), zero)));
+    }
+    for (; p < P; p++) if (load<i16>(row + (<usize>p << 1)) == 0) z++;
+    total += <f64>z * <f64>cc;
+  }
+  return total;
+}
+
+/**
+ * The direct conv layout of one NHWC image: xc[((ih + pt) * C + c) * Wp + iw + pl] = x - xzp
+ * (i16), zero elsewhere (padding rows / columns and the slack up to Wp). Hp = H + pt + pb rows.
+ */
+export function q8_csr_rows_t(x: usize, H: i32, W: i32, C: i32, pt: i32, pl: i32, Hp: i32, Wp: i32, xzp: i32, signed: i32, xc: usize): void {
+  memory.fill(xc, 0, (<usize>Hp * C * Wp) << 1);
+  for (let ih = 0; ih < H; ih++) {
+    const row = xc + ((<usize>(ih + pt) * C * Wp + pl) << 1);
+    for (let iw = 0; iw < W; iw++) {
+      const src = x + <usize>(ih * W + iw) * C;
+      let d = row + (<usize>iw << 1);
+      const step = <usize>Wp << 1;
+      if (signed) {
+        for (let c = 0; c < C; c++) {
+          store<i16>(d, <i32>load<i8>(src + c) - xzp);
+          d += step;
+        }
+      } else {
+        for (let c = 0; c < C; c++) {
+          store<i16>(d, <i32>load<u8>(src + c) - xzp);
+          d += step;
+        }
+      }
+    }
+  }
+}
+
+/**
+ * csr_zero_macs for the direct layout: column k's lanes start at xBase + offK[k] (u32 bytes).
+ */
+export function csr_zero_macs_direct(xBase: usize, offK: usize, K: i32, P: i32, colCount: usize): f64 {
+  let total: f64 = 0;
+  for (let k = 0; k < K; k++) {
+    const cc = load<i32>(colCount + (<usize>k << 2));
+    if (cc == 0) continue;
+    const row = xBase + <usize>load<u32>(offK + (<usize>k << 2));
     let z = 0;
     let p = 0;
     if (ASC_FEATURE_SIMD) {

@@ -59,6 +59,16 @@ export const KERNELS: readonly KernelInfo[] = [
     // simd/relaxed: entry pairs x 32 or 16 lanes with i16x8 interleave + i32x4.dot_i16x8_s; scalar: one lane at a time.
     tiles: { scalar: '1x1', simd: 'p2x32', relaxed: 'p2x32' },
   },
+  {
+    name: 's16_csr_spmm_direct',
+    family: 'sparse',
+    export: 's16_csr_spmm_direct',
+    summary: 'as s16_csr_spmm with per-entry u32 byte offsets into a lane-contiguous input (direct sparse conv, no lowering)',
+    vectorised: ['simd', 'relaxed'],
+    tiles: { scalar: '1x1', simd: 'p2x32', relaxed: 'p2x32' },
+  },
+  { name: 'q8_csr_rows_t', family: 'sparse', export: 'q8_csr_rows_t', summary: 'NHWC int8/uint8 image -> padded channel-major rows [Hp, C, Wp] of x - xzp (i16) for the direct CSR conv', vectorised: [] },
+  { name: 'csr_zero_macs_direct', family: 'sparse', export: 'csr_zero_macs_direct', summary: 'csr_zero_macs over the direct layout (per-column byte offsets)', vectorised: ['simd', 'relaxed'] },
   { name: 'q8_csr_transpose_x', family: 'sparse', export: 'q8_csr_transpose_x', summary: 'x [B, K] int8/uint8 -> xT [K, ldx] i16 (x - xzp), lanes padded with 0', vectorised: [] },
   { name: 'q8_csr_im2col_t', family: 'sparse', export: 'q8_csr_im2col_t', summary: 'transposed im2col tile of NHWC int8/uint8: xT[(r, s, c), p] = x - xzp (i16), padding 0', vectorised: [] },
   { name: 'csr_zero_macs', family: 'sparse', export: 'csr_zero_macs', summary: 'exact count of MACs with a zero activation: sum_k colCount[k] * zero lanes of xT[k]', vectorised: ['simd', 'relaxed'] },

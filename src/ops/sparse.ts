@@ -311,35 +311,81 @@ export function conv2dCsr(engine: Engine, x: TensorLike<'int8' | 'uint8'>, w: Pa
   const { N, H, W, C, M, R, S, E, F, K, Mg, Cg, groups } = info;
   const EF = E * F;
   const T = CSR_LANES;
+  const [sh, sw] = info.strides;
+  const [dh, dw] = info.dilations;
+  const [pt, pl, pb, pr] = info.pads;
+  // Unit stride along W: the direct layout (no lowering; 32 output pixels of one output row read
+  // 32 consecutive columns of a padded, channel-major copy of x). Otherwise: lowered tiles.
+  const direct = sw === 1;
+  const Hp = H + pt + pb;
+  const Wp = Math.ceil((W + pl + pr + T) / 8) * 8;
   const scratch: Record<string, number> = {
-    xT: K * T * 2, colTerm: M * 4, rowSums: T * 4, mult: stage.requant ? M * 4 : 0, acc: stage.requant ? T * M * 4 : 0,
+    xT: direct ? Hp * C * Wp * 2 : K * T * 2, colTerm: M * 4, rowSums: T * 4, mult: stage.requant ? M * 4 : 0, acc: stage.requant ? T * M * 4 : 0,
     groupCount: groups > 1 && skip ? groups * K * 4 : 0,
+    offs: direct ? wt.nnz * 4 + 8 : 0,
+    offK: direct && skip ? groups * K * 4 : 0,
   };
+  if (direct && Hp * C * Wp * 2 > 0xffffffff) throw new UnsupportedError(op, `the padded input copy would need ${fmt(Hp * C * Wp * 2)} bytes.`, 'split the image into spatial tiles.');
   const xzp = dtype === 'int8' ? stage.xZeroPoint - 128 : stage.xZeroPoint;
   return runSparse(engine, { op, packedBytes: 0, scratch, inputs: [x], outShape: info.yShape }, wt, stage, prm.out, ({ x: xp, wBase, offsets, s, out }) => {
     const k = engine.kernels;
+    const buf = () => engine.heap.memory.buffer;
     const rowPtr = wt.packed?.rowPtr ?? wt.csr!.rowPtr;
     const colIdx = wt.packed?.colIdx ?? wt.csr!.colIdx;
     // Entries per column of each group's rows (the packed colCount covers all rows = group 0 when groups = 1).
     const countPtr = (g: number) => (groups === 1 ? wBase + offsets.colCount : s.groupCount + g * K * 4);
     if (groups > 1 && skip) {
-      const gc = viewOf('int32', engine.heap.memory.buffer, s.groupCount, groups * K);
+      const gc = viewOf('int32', buf(), s.groupCount, groups * K);
       gc.fill(0);
       for (let g = 0; g < groups; g++) for (let i = rowPtr[g * Mg]; i < rowPtr[(g + 1) * Mg]; i++) gc[g * K + colIdx[i]]++;
     }
-    const [sh, sw] = info.strides;
-    const [dh, dw] = info.dilations;
-    const [pt, pl] = info.pads;
+    // Direct layout: byte offset of column k = (r, s, c) of group g from a tile's base.
+    const colOff = (kk: number, g: number) => {
+      const c = kk % Cg;
+      const q = (kk - c) / Cg;
+      const ss = q % S;
+      const r = (q - ss) / S;
+      return ((r * dh * C + g * Cg + c) * Wp + ss * dw) * 2;
+    };
+    if (direct) {
+      const offs = new Uint32Array(buf(), s.offs, wt.nnz);
+      for (let m = 0; m < M; m++) {
+        const g = Math.floor(m / Mg);
+        for (let i = rowPtr[m]; i < rowPtr[m + 1]; i++) offs[i] = colOff(colIdx[i], g);
+      }
+      if (skip) {
+        const ok = new Uint32Array(buf(), s.offK, groups * K);
+        for (let g = 0; g < groups; g++) for (let kk = 0; kk < K; kk++) ok[g * K + kk] = colOff(kk, g);
+      }
+    }
     const outBytes = stage.requant ? 1 : 4;
+    const signed = dtype === 'int8' ? 1 : 0;
     let zeros = 0;
     for (let n = 0; n < N; n++) {
       const xImg = xp + n * H * W * C;
+      if (direct) {
+        k.q8_csr_rows_t(xImg, H, W, C, pt, pl, Hp, Wp, xzp, signed, s.xT);
+        for (let e = 0; e < E; e++) {
+          for (let f0 = 0; f0 < F; f0 += T) {
+            const P = Math.min(T, F - f0);
+            const yRow = out.ptr + (n * EF + e * F + f0) * M * outBytes;
+            const acc = stage.requant ? s.acc : yRow;
+            const base = s.xT + (e * sh * C * Wp + f0) * 2;
+            for (let g = 0; g < groups; g++) {
+              if (skip) zeros += k.csr_zero_macs_direct(base, s.offK + g * K * 4, K, P, countPtr(g));
+              k.s16_csr_spmm_direct(wBase + offsets.rowPtr + g * Mg * 4, s.offs, wBase + offsets.vals, Mg, base, P, acc + g * Mg * 4, M, skip ? 1 : 0);
+            }
+            outputStage(engine, stage, s, acc, P, M, M, stage.requant ? yRow : acc);
+          }
+        }
+        continue;
+      }
       for (let p0 = 0; p0 < EF; p0 += T) {
         const P = Math.min(T, EF - p0);
         const yRow = out.ptr + (n * EF + p0) * M * outBytes;
         const acc = stage.requant ? s.acc : yRow;
         for (let g = 0; g < groups; g++) {
-          k.q8_csr_im2col_t(xImg, H, W, C, R, S, sh, sw, dh, dw, pt, pl, F, p0, P, g * Cg, Cg, xzp, dtype === 'int8' ? 1 : 0, s.xT, T);
+          k.q8_csr_im2col_t(xImg, H, W, C, R, S, sh, sw, dh, dw, pt, pl, F, p0, P, g * Cg, Cg, xzp, signed, s.xT, T);
           if (skip) zeros += k.csr_zero_macs(s.xT, K, T, P, countPtr(g));
           k.s16_csr_spmm(wBase + offsets.rowPtr + g * Mg * 4, wBase + offsets.colIdx, wBase + offsets.vals, Mg, s.xT, T, P, acc + g * Mg * 4, M, skip ? 1 : 0);
         }
