@@ -1,6 +1,6 @@
 // CSR sparse FC / conv vs our dense ops (same engine, same build), weight densities 1.0 .. 0.05.
 // Run: npm run build:ts && node --no-liftoff --experimental-wasm-relaxed-simd bench/csr.mjs [reps] [isa]
-// Prints one JSON line per case: median wall ms of `reps` timed runs after warm-up (>= 3 calls
+// Prints one JSON line per case: median wall ms and process CPU ms of `reps` timed runs after warm-up (>= 3 calls
 // and >= 0.5 s), the speedup over dense, and the load average. Weights packed once (dense:
 // packWeights / packConvWeights; CSR: packCsrWeights); x staged in Wasm memory once.
 import { loadavg } from 'node:os';
@@ -17,13 +17,17 @@ function time(fn) {
   const w0 = performance.now();
   for (let i = 0; i < 3 || performance.now() - w0 < 500; i++) fn().dispose?.();
   const t = [];
+  const c = [];
   for (let r = 0; r < reps; r++) {
+    const c0 = process.cpuUsage();
     const t0 = performance.now();
     const y = fn();
     t.push(performance.now() - t0);
+    const cu = process.cpuUsage(c0);
+    c.push((cu.user + cu.system) / 1000);
     y.dispose();
   }
-  return median(t);
+  return { ms: +median(t).toFixed(3), cpuMs: +median(c).toFixed(3) };
 }
 
 function weights(n, density) {
@@ -45,12 +49,12 @@ for (const B of [1, 16]) {
     if (d === 1) {
       const pw = packWeights(e, { data: w, shape: [O, I] }, { layout: 'nk' });
       denseMs = time(() => dense(e, x, pw, { xZeroPoint: 3, requantize: rq }));
-      out({ layer: `fc4096 b${B}`, kernel: 'dense', ms: denseMs });
+      out({ layer: `fc4096 b${B}`, kernel: 'dense', ...denseMs });
       pw.dispose();
     }
     const pc = packCsrWeights(e, denseToCsr(w, [O, I]));
     const ms = time(() => denseCsr(e, x, pc, { xZeroPoint: 3, requantize: rq }).y);
-    out({ layer: `fc4096 b${B}`, kernel: 'csr', density: d, ms, speedup: +(denseMs / ms).toFixed(2) });
+    out({ layer: `fc4096 b${B}`, kernel: 'csr', density: d, ...ms, speedup: +(denseMs.ms / ms.ms).toFixed(2), cpuSpeedup: +(denseMs.cpuMs / ms.cpuMs).toFixed(2) });
     pc.dispose();
   }
   x.dispose();
@@ -66,13 +70,13 @@ for (const B of [1, 16]) {
     if (d === 1) {
       const pw = packConvWeights(e, { data: w, shape: ws });
       denseMs = time(() => conv2d(e, x, pw, { pads: 1, requantize: rq }));
-      out({ layer: 'vgg conv3_1', kernel: 'dense', ms: denseMs });
+      out({ layer: 'vgg conv3_1', kernel: 'dense', ...denseMs });
       pw.dispose();
     }
     const pc = packCsrWeights(e, denseToCsr(w, ws));
     for (const skipZeros of [false, true]) {
       const ms = time(() => conv2dCsr(e, x, pc, { pads: 1, requantize: rq, skipZeros }).y);
-      out({ layer: 'vgg conv3_1', kernel: skipZeros ? 'csr+skipZeros' : 'csr', density: d, ms, speedup: +(denseMs / ms).toFixed(2) });
+      out({ layer: 'vgg conv3_1', kernel: skipZeros ? 'csr+skipZeros' : 'csr', density: d, ...ms, speedup: +(denseMs.ms / ms.ms).toFixed(2), cpuSpeedup: +(denseMs.cpuMs / ms.cpuMs).toFixed(2) });
     }
     pc.dispose();
   }

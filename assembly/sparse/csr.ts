@@ -58,17 +58,19 @@ export function s16_csr_spmm(
   spmmScalar(rowPtr, colIdx, vals, rows, xT, ldxB, P, acc, accStride, skipZeros, false);
 }
 
+// Gathers the 8 activations of entries at ci (u16 columns) into one vector: the indices come
+// from scalar loads (load ports) rather than lane extracts (which compete with the lane inserts).
 // @ts-ignore: decorator
 @inline
-function gather(x: usize, cv: v128, xv: v128): v128 {
-  xv = v128.load16_lane(x + (<usize>i16x8.extract_lane_u(cv, 0) << 1), xv, 0);
-  xv = v128.load16_lane(x + (<usize>i16x8.extract_lane_u(cv, 1) << 1), xv, 1);
-  xv = v128.load16_lane(x + (<usize>i16x8.extract_lane_u(cv, 2) << 1), xv, 2);
-  xv = v128.load16_lane(x + (<usize>i16x8.extract_lane_u(cv, 3) << 1), xv, 3);
-  xv = v128.load16_lane(x + (<usize>i16x8.extract_lane_u(cv, 4) << 1), xv, 4);
-  xv = v128.load16_lane(x + (<usize>i16x8.extract_lane_u(cv, 5) << 1), xv, 5);
-  xv = v128.load16_lane(x + (<usize>i16x8.extract_lane_u(cv, 6) << 1), xv, 6);
-  return v128.load16_lane(x + (<usize>i16x8.extract_lane_u(cv, 7) << 1), xv, 7);
+function gather(x: usize, ci: usize, xv: v128): v128 {
+  xv = v128.load16_lane(x + (<usize>load<u16>(ci) << 1), xv, 0);
+  xv = v128.load16_lane(x + (<usize>load<u16>(ci, 2) << 1), xv, 1);
+  xv = v128.load16_lane(x + (<usize>load<u16>(ci, 4) << 1), xv, 2);
+  xv = v128.load16_lane(x + (<usize>load<u16>(ci, 6) << 1), xv, 3);
+  xv = v128.load16_lane(x + (<usize>load<u16>(ci, 8) << 1), xv, 4);
+  xv = v128.load16_lane(x + (<usize>load<u16>(ci, 10) << 1), xv, 5);
+  xv = v128.load16_lane(x + (<usize>load<u16>(ci, 12) << 1), xv, 6);
+  return v128.load16_lane(x + (<usize>load<u16>(ci, 14) << 1), xv, 7);
 }
 
 // Batch 1 (sparse matrix x vector): 8 entries at a time, the 8 activations gathered into one
@@ -83,9 +85,9 @@ function spmv8(rowPtr: usize, colIdx: usize, vals: usize, rows: i32, x: usize, a
     let i = b;
     for (; i + 16 <= e; i += 16) {
       const o = <usize>i << 1;
-      xv = gather(x, v128.load(colIdx + o), xv);
+      xv = gather(x, colIdx + o, xv);
       a0 = i32x4.add(a0, i32x4.dot_i16x8_s(xv, v128.load(vals + o)));
-      xv = gather(x, v128.load(colIdx + o, 16), xv);
+      xv = gather(x, colIdx + o + 16, xv);
       a1 = i32x4.add(a1, i32x4.dot_i16x8_s(xv, v128.load(vals + o, 16)));
     }
     a0 = i32x4.add(a0, a1);
