@@ -40,7 +40,7 @@ export { matmul, ROW_TILE, type MatmulParams } from './ops/matmul.js';
 export { dense, type DenseParams } from './ops/dense.js';
 export { CsrMatrix, csrFromArrays, denseToCsr, csrToDense, type CsrArrays, type CsrDType, type DenseToCsrOptions } from './sparse/csr.js';
 export {
-  packCsrWeights, denseCsr, conv2dCsr, PackedCsrWeights, CSR_LANES, CSR_MAX_COLS,
+  packCsrWeights, denseCsr, conv2dCsr, PackedCsrWeights, CSR_LANES, CSR_MAX_COLS, CSR_PANEL_COLS,
   type SparseCounts, type SparseResult, type SparseOptions, type DenseCsrParams, type Conv2DCsrParams,
 } from './ops/sparse.js';
 export {

@@ -29,33 +29,235 @@ function hi16(a: v128, b: v128): v128 {
 }
 
 /**
- * acc[p * ldacc + row] = sum over the entries of `row` of xT[col * ldx + p] * vals[i], for
- * rows [0, rows) and lanes p in [0, P). Overwrites acc (int32, wrapping). ldx >= P, and for
- * the vector path ldx is a multiple of 8 with lanes [P, ldx) zero (they are computed, never
- * stored). skipZeros = 1 skips an entry pair whose activation lanes are all zero (the result is
- * the same; the exact MAC counts come from csr_zero_macs).
+ * Row-major sums: accT[row * ldl + p] (+)= sum over the entries of `row` of xT[col * ldx + p] *
+ * vals[i], for rows [0, rows) and lanes p in [0, P) (int32, wrapping). accumulate = 0
+ * overwrites, 1 adds (column panels). ldx >= P; the vector path needs ldx and ldl multiples of 8
+ * with ldl >= ldx: it computes and stores whole vectors, so lanes [P, roundUp(P, 8)) receive
+ * sums of the padding lanes (zero in xT), which callers never read. skipZeros = 1 skips an entry
+ * pair whose activation lanes are all zero (same result; exact counts come from csr_zero_macs).
+ * s32_csr_untranspose turns accT into the [lane, row] layout of the output stage.
  */
 export function s16_csr_spmm(
   rowPtr: usize, colIdx: usize, vals: usize, rows: i32,
-  xT: usize, ldx: i32, P: i32, acc: usize, ldacc: i32, skipZeros: i32,
+  xT: usize, ldx: i32, P: i32, accT: usize, ldl: i32, skipZeros: i32, accumulate: i32,
 ): void {
   const ldxB = <usize>ldx << 1;
-  const accStride = <usize>ldacc << 2;
   if (ASC_FEATURE_SIMD) {
-    if (P > 1 && (ldx & 7) == 0) {
-      let p0 = 0;
-      for (; p0 + 32 <= P; p0 += 32) spmm32(rowPtr, colIdx, vals, rows, xT + (<usize>p0 << 1), ldxB, acc + <usize>p0 * accStride, accStride, skipZeros, false);
-      for (; p0 < P; p0 += 16) spmm16(rowPtr, colIdx, vals, rows, xT + (<usize>p0 << 1), ldxB, acc + <usize>p0 * accStride, accStride, min(16, P - p0), skipZeros, false);
+    if (P > 1 && (ldx & 7) == 0 && (ldl & 7) == 0) {
+      spmmVec(rowPtr, colIdx, vals, rows, xT, ldxB, P, accT, ldl, skipZeros, accumulate, false);
+      return;
+    }
+    if (P == 1 && ldx == 1 && ldl == 1 && !skipZeros) {
+      spmv8(rowPtr, colIdx, vals, rows, xT, accT, accumulate);
       return;
     }
   }
+  spmmScalar(rowPtr, colIdx, vals, rows, xT, ldxB, P, accT, ldl, skipZeros, accumulate, false);
+}
+
+/**
+ * Direct variant for convolutions: entry i's lane vector starts at xBase + offs[i] (u32 byte
+ * offsets, computed per call from the column and the input layout), lanes contiguous (i16).
+ * Vector builds read whole 32-lane chunks (64 bytes, or 16 / 32 bytes for a last chunk of <= 8 /
+ * <= 16 lanes), so the caller keeps that many readable bytes after every offset. Same sums and
+ * accT layout as s16_csr_spmm (ldl a multiple of 8).
+ */
+export function s16_csr_spmm_direct(
+  rowPtr: usize, offs: usize, vals: usize, rows: i32,
+  xBase: usize, P: i32, accT: usize, ldl: i32, skipZeros: i32, accumulate: i32,
+): void {
   if (ASC_FEATURE_SIMD) {
-    if (P == 1 && ldx == 1 && !skipZeros) {
-      spmv8(rowPtr, colIdx, vals, rows, xT, acc);
+    if (P > 1 && (ldl & 7) == 0) {
+      spmmVec(rowPtr, offs, vals, rows, xBase, 0, P, accT, ldl, skipZeros, accumulate, true);
       return;
     }
   }
-  spmmScalar(rowPtr, colIdx, vals, rows, xT, ldxB, P, acc, accStride, skipZeros, false);
+  spmmScalar(rowPtr, offs, vals, rows, xBase, 0, P, accT, ldl, skipZeros, accumulate, true);
+}
+
+/**
+ * dst[p * ldd + r] = accT[r * ldl + p] for rows r < rows and lanes p < P: the [lane, row] layout
+ * the output stage (q8_requantize / s32_correct) reads.
+ */
+export function s32_csr_untranspose(accT: usize, rows: i32, ldl: i32, P: i32, dst: usize, ldd: i32): void {
+  const lB = <usize>ldl << 2;
+  const dB = <usize>ldd << 2;
+  let r = 0;
+  if (ASC_FEATURE_SIMD) {
+    // 4 rows at a time: one contiguous 4-row store per lane.
+    for (; r + 4 <= rows; r += 4) {
+      const s0 = accT + <usize>r * lB;
+      const d0 = dst + (<usize>r << 2);
+      for (let p = 0; p < P; p++) {
+        const o = <usize>p << 2;
+        let v = i32x4.splat(load<i32>(s0 + o));
+        v = i32x4.replace_lane(v, 1, load<i32>(s0 + lB + o));
+        v = i32x4.replace_lane(v, 2, load<i32>(s0 + lB * 2 + o));
+        v = i32x4.replace_lane(v, 3, load<i32>(s0 + lB * 3 + o));
+        v128.store(d0 + <usize>p * dB, v);
+      }
+    }
+  }
+  for (; r < rows; r++) {
+    const s0 = accT + <usize>r * lB;
+    for (let p = 0; p < P; p++) store<i32>(dst + <usize>p * dB + (<usize>r << 2), load<i32>(s0 + (<usize>p << 2)));
+  }
+}
+
+// Byte offset of entry i's lane vector: colIdx[i] * ldxB (u16 columns), or offs[i] (u32 byte
+// offsets, the direct conv layout).
+// @ts-ignore: decorator
+@inline
+function entryOff(idx: usize, i: i32, ldxB: usize, direct: bool): usize {
+  return direct ? <usize>load<u32>(idx + (<usize>i << 2)) : <usize>load<u16>(idx + (<usize>i << 1)) * ldxB;
+}
+
+// @ts-ignore: decorator
+@inline
+function spmmScalar(rowPtr: usize, colIdx: usize, vals: usize, rows: i32, xT: usize, ldxB: usize, P: i32, accT: usize, ldl: i32, skipZeros: i32, accumulate: i32, direct: bool): void {
+  for (let r = 0; r < rows; r++) {
+    const b = load<i32>(rowPtr + (<usize>r << 2));
+    const e = load<i32>(rowPtr + (<usize>r << 2), 4);
+    const dst = accT + ((<usize>r * ldl) << 2);
+    for (let p = 0; p < P; p++) {
+      const xp = xT + (<usize>p << 1);
+      let s0: i32 = 0;
+      let s1: i32 = 0;
+      let i = b;
+      if (skipZeros) {
+        for (; i < e; i++) {
+          const xv = <i32>load<i16>(xp + entryOff(colIdx, i, ldxB, direct));
+          if (xv != 0) s0 += xv * <i32>load<i16>(vals + (<usize>i << 1));
+        }
+      } else {
+        for (; i + 2 <= e; i += 2) {
+          const w = load<i32>(vals + (<usize>i << 1));
+          s0 += <i32>load<i16>(xp + entryOff(colIdx, i, ldxB, direct)) * ((w << 16) >> 16);
+          s1 += <i32>load<i16>(xp + entryOff(colIdx, i + 1, ldxB, direct)) * (w >> 16);
+        }
+        if (i < e) s0 += <i32>load<i16>(xp + entryOff(colIdx, i, ldxB, direct)) * <i32>load<i16>(vals + (<usize>i << 1));
+      }
+      const d = dst + (<usize>p << 2);
+      store<i32>(d, (accumulate ? load<i32>(d) : 0) + s0 + s1);
+    }
+  }
+}
+
+// Lanes in chunks of 32 (four i16x8 per column, eight i32x4 accumulators), then 16, then 8.
+// @ts-ignore: decorator
+@inline
+function spmmVec(rowPtr: usize, idx: usize, vals: usize, rows: i32, xT: usize, ldxB: usize, P: i32, accT: usize, ldl: i32, skipZeros: i32, accumulate: i32, direct: bool): void {
+  let p0 = 0;
+  for (; p0 + 32 <= P; p0 += 32) spmm32(rowPtr, idx, vals, rows, xT + (<usize>p0 << 1), ldxB, accT + (<usize>p0 << 2), ldl, skipZeros, accumulate, direct);
+  for (; p0 < P; p0 += 16) spmm16(rowPtr, idx, vals, rows, xT + (<usize>p0 << 1), ldxB, accT + (<usize>p0 << 2), ldl, P - p0 <= 8, skipZeros, accumulate, direct);
+}
+
+// 16 lanes (two i16x8 per column; one when `single`, for a last chunk of <= 8 lanes).
+// @ts-ignore: decorator
+@inline
+function spmm16(rowPtr: usize, idx: usize, vals: usize, rows: i32, xT: usize, ldxB: usize, accT: usize, ldl: i32, single: bool, skipZeros: i32, accumulate: i32, direct: bool): void {
+  for (let r = 0; r < rows; r++) {
+    const b = load<i32>(rowPtr + (<usize>r << 2));
+    const e = load<i32>(rowPtr + (<usize>r << 2), 4);
+    const d = accT + ((<usize>r * ldl) << 2);
+    let a0 = i32x4.splat(0), a1 = a0, a2 = a0, a3 = a0;
+    if (accumulate) {
+      a0 = v128.load(d);
+      a1 = v128.load(d, 16);
+      if (!single) {
+        a2 = v128.load(d, 32);
+        a3 = v128.load(d, 48);
+      }
+    }
+    let i = b;
+    for (; i + 2 <= e; i += 2) {
+      const w = i32x4.splat(load<i32>(vals + (<usize>i << 1)));
+      const pa = xT + entryOff(idx, i, ldxB, direct);
+      const pb = xT + entryOff(idx, i + 1, ldxB, direct);
+      const x0 = v128.load(pa), y0 = v128.load(pb);
+      if (single) {
+        if (skipZeros && !v128.any_true(v128.or(x0, y0))) continue;
+        a0 = i32x4.add(a0, i32x4.dot_i16x8_s(lo16(x0, y0), w));
+        a1 = i32x4.add(a1, i32x4.dot_i16x8_s(hi16(x0, y0), w));
+      } else {
+        const x1 = v128.load(pa, 16), y1 = v128.load(pb, 16);
+        if (skipZeros && !v128.any_true(v128.or(v128.or(x0, y0), v128.or(x1, y1)))) continue;
+        a0 = i32x4.add(a0, i32x4.dot_i16x8_s(lo16(x0, y0), w));
+        a1 = i32x4.add(a1, i32x4.dot_i16x8_s(hi16(x0, y0), w));
+        a2 = i32x4.add(a2, i32x4.dot_i16x8_s(lo16(x1, y1), w));
+        a3 = i32x4.add(a3, i32x4.dot_i16x8_s(hi16(x1, y1), w));
+      }
+    }
+    if (i < e) {
+      // Odd entry: pair it with itself and a zero weight.
+      const w = i32x4.splat(<i32>load<u16>(vals + (<usize>i << 1)));
+      const pa = xT + entryOff(idx, i, ldxB, direct);
+      const x0 = v128.load(pa);
+      a0 = i32x4.add(a0, i32x4.dot_i16x8_s(lo16(x0, x0), w));
+      a1 = i32x4.add(a1, i32x4.dot_i16x8_s(hi16(x0, x0), w));
+      if (!single) {
+        const x1 = v128.load(pa, 16);
+        a2 = i32x4.add(a2, i32x4.dot_i16x8_s(lo16(x1, x1), w));
+        a3 = i32x4.add(a3, i32x4.dot_i16x8_s(hi16(x1, x1), w));
+      }
+    }
+    v128.store(d, a0);
+    v128.store(d, a1, 16);
+    if (!single) {
+      v128.store(d, a2, 32);
+      v128.store(d, a3, 48);
+    }
+  }
+}
+
+// 32 lanes (four i16x8 per column, eight i32x4 accumulators).
+// @ts-ignore: decorator
+@inline
+function spmm32(rowPtr: usize, idx: usize, vals: usize, rows: i32, xT: usize, ldxB: usize, accT: usize, ldl: i32, skipZeros: i32, accumulate: i32, direct: bool): void {
+  for (let r = 0; r < rows; r++) {
+    const b = load<i32>(rowPtr + (<usize>r << 2));
+    const e = load<i32>(rowPtr + (<usize>r << 2), 4);
+    const d = accT + ((<usize>r * ldl) << 2);
+    let a0 = i32x4.splat(0), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
+    if (accumulate) {
+      a0 = v128.load(d); a1 = v128.load(d, 16); a2 = v128.load(d, 32); a3 = v128.load(d, 48);
+      a4 = v128.load(d, 64); a5 = v128.load(d, 80); a6 = v128.load(d, 96); a7 = v128.load(d, 112);
+    }
+    let i = b;
+    for (; i + 2 <= e; i += 2) {
+      const w = i32x4.splat(load<i32>(vals + (<usize>i << 1)));
+      const pa = xT + entryOff(idx, i, ldxB, direct);
+      const pb = xT + entryOff(idx, i + 1, ldxB, direct);
+      const x0 = v128.load(pa), y0 = v128.load(pb);
+      const x1 = v128.load(pa, 16), y1 = v128.load(pb, 16);
+      const x2 = v128.load(pa, 32), y2 = v128.load(pb, 32);
+      const x3 = v128.load(pa, 48), y3 = v128.load(pb, 48);
+      if (skipZeros && !v128.any_true(v128.or(v128.or(v128.or(x0, y0), v128.or(x1, y1)), v128.or(v128.or(x2, y2), v128.or(x3, y3))))) continue;
+      a0 = i32x4.add(a0, i32x4.dot_i16x8_s(lo16(x0, y0), w));
+      a1 = i32x4.add(a1, i32x4.dot_i16x8_s(hi16(x0, y0), w));
+      a2 = i32x4.add(a2, i32x4.dot_i16x8_s(lo16(x1, y1), w));
+      a3 = i32x4.add(a3, i32x4.dot_i16x8_s(hi16(x1, y1), w));
+      a4 = i32x4.add(a4, i32x4.dot_i16x8_s(lo16(x2, y2), w));
+      a5 = i32x4.add(a5, i32x4.dot_i16x8_s(hi16(x2, y2), w));
+      a6 = i32x4.add(a6, i32x4.dot_i16x8_s(lo16(x3, y3), w));
+      a7 = i32x4.add(a7, i32x4.dot_i16x8_s(hi16(x3, y3), w));
+    }
+    if (i < e) {
+      const w = i32x4.splat(<i32>load<u16>(vals + (<usize>i << 1)));
+      const pa = xT + entryOff(idx, i, ldxB, direct);
+      const x0 = v128.load(pa), x1 = v128.load(pa, 16), x2 = v128.load(pa, 32), x3 = v128.load(pa, 48);
+      a0 = i32x4.add(a0, i32x4.dot_i16x8_s(lo16(x0, x0), w));
+      a1 = i32x4.add(a1, i32x4.dot_i16x8_s(hi16(x0, x0), w));
+      a2 = i32x4.add(a2, i32x4.dot_i16x8_s(lo16(x1, x1), w));
+      a3 = i32x4.add(a3, i32x4.dot_i16x8_s(hi16(x1, x1), w));
+      a4 = i32x4.add(a4, i32x4.dot_i16x8_s(lo16(x2, x2), w));
+      a5 = i32x4.add(a5, i32x4.dot_i16x8_s(hi16(x2, x2), w));
+      a6 = i32x4.add(a6, i32x4.dot_i16x8_s(lo16(x3, x3), w));
+      a7 = i32x4.add(a7, i32x4.dot_i16x8_s(hi16(x3, x3), w));
+    }
+    v128.store(d, a0); v128.store(d, a1, 16); v128.store(d, a2, 32); v128.store(d, a3, 48);
+    v128.store(d, a4, 64); v128.store(d, a5, 80); v128.store(d, a6, 96); v128.store(d, a7, 112);
+  }
 }
 
 // Gathers the 8 activations of entries at ci (u16 columns) into one vector: the indices come
@@ -75,7 +277,7 @@ function gather(x: usize, ci: usize, xv: v128): v128 {
 
 // Batch 1 (sparse matrix x vector): 8 entries at a time, the 8 activations gathered into one
 // vector by lane loads, multiplied with the 8 values by i32x4.dot_i16x8_s. acc[row] (stride 4).
-function spmv8(rowPtr: usize, colIdx: usize, vals: usize, rows: i32, x: usize, acc: usize): void {
+function spmv8(rowPtr: usize, colIdx: usize, vals: usize, rows: i32, x: usize, acc: usize, accumulate: i32): void {
   for (let r = 0; r < rows; r++) {
     const b = load<i32>(rowPtr + (<usize>r << 2));
     const e = load<i32>(rowPtr + (<usize>r << 2), 4);
@@ -90,182 +292,17 @@ function spmv8(rowPtr: usize, colIdx: usize, vals: usize, rows: i32, x: usize, a
       xv = gather(x, colIdx + o + 16, xv);
       a1 = i32x4.add(a1, i32x4.dot_i16x8_s(xv, v128.load(vals + o, 16)));
     }
+    if (i + 8 <= e) {
+      const o = <usize>i << 1;
+      xv = gather(x, colIdx + o, xv);
+      a0 = i32x4.add(a0, i32x4.dot_i16x8_s(xv, v128.load(vals + o)));
+      i += 8;
+    }
     a0 = i32x4.add(a0, a1);
     let sum = i32x4.extract_lane(a0, 0) + i32x4.extract_lane(a0, 1) + i32x4.extract_lane(a0, 2) + i32x4.extract_lane(a0, 3);
     for (; i < e; i++) sum += <i32>load<i16>(x + (<usize>load<u16>(colIdx + (<usize>i << 1)) << 1)) * <i32>load<i16>(vals + (<usize>i << 1));
-    store<i32>(acc + (<usize>r << 2), sum);
-  }
-}
-
-/**
- * Direct variant for convolutions: entry i's lane vector starts at xBase + offs[i] (u32 byte
- * offsets, computed per call from the column and the input layout), lanes contiguous (i16).
- * Every lane vector read is 32 lanes (64 bytes) in the vector builds, so the caller keeps
- * 32 readable lanes after every offset. Same sums and output layout as s16_csr_spmm.
- */
-export function s16_csr_spmm_direct(
-  rowPtr: usize, offs: usize, vals: usize, rows: i32,
-  xBase: usize, P: i32, acc: usize, ldacc: i32, skipZeros: i32,
-): void {
-  const accStride = <usize>ldacc << 2;
-  if (ASC_FEATURE_SIMD) {
-    if (P > 1) {
-      let p0 = 0;
-      for (; p0 + 32 <= P; p0 += 32) spmm32(rowPtr, offs, vals, rows, xBase + (<usize>p0 << 1), 0, acc + <usize>p0 * accStride, accStride, skipZeros, true);
-      for (; p0 < P; p0 += 16) spmm16(rowPtr, offs, vals, rows, xBase + (<usize>p0 << 1), 0, acc + <usize>p0 * accStride, accStride, min(16, P - p0), skipZeros, true);
-      return;
-    }
-  }
-  spmmScalar(rowPtr, offs, vals, rows, xBase, 0, P, acc, accStride, skipZeros, true);
-}
-
-// Byte offset of entry i's lane vector: colIdx[i] * ldxB (u16 columns), or offs[i] (u32 byte
-// offsets, the direct conv layout).
-// @ts-ignore: decorator
-@inline
-function entryOff(idx: usize, i: i32, ldxB: usize, direct: bool): usize {
-  return direct ? <usize>load<u32>(idx + (<usize>i << 2)) : <usize>load<u16>(idx + (<usize>i << 1)) * ldxB;
-}
-
-// @ts-ignore: decorator
-@inline
-function spmmScalar(rowPtr: usize, colIdx: usize, vals: usize, rows: i32, xT: usize, ldxB: usize, P: i32, acc: usize, accStride: usize, skipZeros: i32, direct: bool): void {
-  for (let r = 0; r < rows; r++) {
-    const b = load<i32>(rowPtr + (<usize>r << 2));
-    const e = load<i32>(rowPtr + (<usize>r << 2), 4);
-    for (let p = 0; p < P; p++) {
-      const xp = xT + (<usize>p << 1);
-      let s0: i32 = 0;
-      let s1: i32 = 0;
-      let i = b;
-      if (skipZeros) {
-        for (; i < e; i++) {
-          const xv = <i32>load<i16>(xp + entryOff(colIdx, i, ldxB, direct));
-          if (xv != 0) s0 += xv * <i32>load<i16>(vals + (<usize>i << 1));
-        }
-      } else {
-        for (; i + 2 <= e; i += 2) {
-          const w = load<i32>(vals + (<usize>i << 1));
-          s0 += <i32>load<i16>(xp + entryOff(colIdx, i, ldxB, direct)) * ((w << 16) >> 16);
-          s1 += <i32>load<i16>(xp + entryOff(colIdx, i + 1, ldxB, direct)) * (w >> 16);
-        }
-        if (i < e) s0 += <i32>load<i16>(xp + entryOff(colIdx, i, ldxB, direct)) * <i32>load<i16>(vals + (<usize>i << 1));
-      }
-      store<i32>(acc + <usize>p * accStride + (<usize>r << 2), s0 + s1);
-    }
-  }
-}
-
-// Stores n (<= 4) lanes of v to acc at lane stride accStride.
-// @ts-ignore: decorator
-@inline
-function storeLanes(dst: usize, accStride: usize, v: v128, n: i32): void {
-  store<i32>(dst, i32x4.extract_lane(v, 0));
-  if (n > 1) store<i32>(dst + accStride, i32x4.extract_lane(v, 1));
-  if (n > 2) store<i32>(dst + accStride * 2, i32x4.extract_lane(v, 2));
-  if (n > 3) store<i32>(dst + accStride * 3, i32x4.extract_lane(v, 3));
-}
-
-// 16 lanes (two i16x8 per column); stores the first n (<= 16).
-// @ts-ignore: decorator
-@inline
-function spmm16(rowPtr: usize, colIdx: usize, vals: usize, rows: i32, xT: usize, ldxB: usize, acc: usize, accStride: usize, n: i32, skipZeros: i32, direct: bool): void {
-  const single = n <= 8;
-  for (let r = 0; r < rows; r++) {
-    const b = load<i32>(rowPtr + (<usize>r << 2));
-    const e = load<i32>(rowPtr + (<usize>r << 2), 4);
-    let a0 = i32x4.splat(0), a1 = a0, a2 = a0, a3 = a0;
-    let i = b;
-    for (; i + 2 <= e; i += 2) {
-      const w = i32x4.splat(load<i32>(vals + (<usize>i << 1)));
-      const pa = xT + entryOff(colIdx, i, ldxB, direct);
-      const pb = xT + entryOff(colIdx, i + 1, ldxB, direct);
-      const x0 = v128.load(pa), y0 = v128.load(pb);
-      if (single) {
-        if (skipZeros && !v128.any_true(v128.or(x0, y0))) continue;
-        a0 = i32x4.add(a0, i32x4.dot_i16x8_s(lo16(x0, y0), w));
-        a1 = i32x4.add(a1, i32x4.dot_i16x8_s(hi16(x0, y0), w));
-      } else {
-        const x1 = v128.load(pa, 16), y1 = v128.load(pb, 16);
-        if (skipZeros && !v128.any_true(v128.or(v128.or(x0, y0), v128.or(x1, y1)))) continue;
-        a0 = i32x4.add(a0, i32x4.dot_i16x8_s(lo16(x0, y0), w));
-        a1 = i32x4.add(a1, i32x4.dot_i16x8_s(hi16(x0, y0), w));
-        a2 = i32x4.add(a2, i32x4.dot_i16x8_s(lo16(x1, y1), w));
-        a3 = i32x4.add(a3, i32x4.dot_i16x8_s(hi16(x1, y1), w));
-      }
-    }
-    if (i < e) {
-      // Odd entry: pair it with itself and a zero weight.
-      const w = i32x4.splat(<i32>load<u16>(vals + (<usize>i << 1)));
-      const pa = xT + entryOff(colIdx, i, ldxB, direct);
-      const x0 = v128.load(pa);
-      a0 = i32x4.add(a0, i32x4.dot_i16x8_s(lo16(x0, x0), w));
-      a1 = i32x4.add(a1, i32x4.dot_i16x8_s(hi16(x0, x0), w));
-      if (!single) {
-        const x1 = v128.load(pa, 16);
-        a2 = i32x4.add(a2, i32x4.dot_i16x8_s(lo16(x1, x1), w));
-        a3 = i32x4.add(a3, i32x4.dot_i16x8_s(hi16(x1, x1), w));
-      }
-    }
     const d = acc + (<usize>r << 2);
-    const s4 = accStride << 2;
-    storeLanes(d, accStride, a0, n);
-    if (n > 4) storeLanes(d + s4, accStride, a1, n - 4);
-    if (n > 8) storeLanes(d + s4 * 2, accStride, a2, n - 8);
-    if (n > 12) storeLanes(d + s4 * 3, accStride, a3, n - 12);
-  }
-}
-
-// 32 lanes (four i16x8 per column, eight i32x4 accumulators).
-// @ts-ignore: decorator
-@inline
-function spmm32(rowPtr: usize, colIdx: usize, vals: usize, rows: i32, xT: usize, ldxB: usize, acc: usize, accStride: usize, skipZeros: i32, direct: bool): void {
-  for (let r = 0; r < rows; r++) {
-    const b = load<i32>(rowPtr + (<usize>r << 2));
-    const e = load<i32>(rowPtr + (<usize>r << 2), 4);
-    let a0 = i32x4.splat(0), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
-    let i = b;
-    for (; i + 2 <= e; i += 2) {
-      const w = i32x4.splat(load<i32>(vals + (<usize>i << 1)));
-      const pa = xT + entryOff(colIdx, i, ldxB, direct);
-      const pb = xT + entryOff(colIdx, i + 1, ldxB, direct);
-      const x0 = v128.load(pa), y0 = v128.load(pb);
-      const x1 = v128.load(pa, 16), y1 = v128.load(pb, 16);
-      const x2 = v128.load(pa, 32), y2 = v128.load(pb, 32);
-      const x3 = v128.load(pa, 48), y3 = v128.load(pb, 48);
-      if (skipZeros && !v128.any_true(v128.or(v128.or(v128.or(x0, y0), v128.or(x1, y1)), v128.or(v128.or(x2, y2), v128.or(x3, y3))))) continue;
-      a0 = i32x4.add(a0, i32x4.dot_i16x8_s(lo16(x0, y0), w));
-      a1 = i32x4.add(a1, i32x4.dot_i16x8_s(hi16(x0, y0), w));
-      a2 = i32x4.add(a2, i32x4.dot_i16x8_s(lo16(x1, y1), w));
-      a3 = i32x4.add(a3, i32x4.dot_i16x8_s(hi16(x1, y1), w));
-      a4 = i32x4.add(a4, i32x4.dot_i16x8_s(lo16(x2, y2), w));
-      a5 = i32x4.add(a5, i32x4.dot_i16x8_s(hi16(x2, y2), w));
-      a6 = i32x4.add(a6, i32x4.dot_i16x8_s(lo16(x3, y3), w));
-      a7 = i32x4.add(a7, i32x4.dot_i16x8_s(hi16(x3, y3), w));
-    }
-    if (i < e) {
-      const w = i32x4.splat(<i32>load<u16>(vals + (<usize>i << 1)));
-      const pa = xT + entryOff(colIdx, i, ldxB, direct);
-      const x0 = v128.load(pa), x1 = v128.load(pa, 16), x2 = v128.load(pa, 32), x3 = v128.load(pa, 48);
-      a0 = i32x4.add(a0, i32x4.dot_i16x8_s(lo16(x0, x0), w));
-      a1 = i32x4.add(a1, i32x4.dot_i16x8_s(hi16(x0, x0), w));
-      a2 = i32x4.add(a2, i32x4.dot_i16x8_s(lo16(x1, x1), w));
-      a3 = i32x4.add(a3, i32x4.dot_i16x8_s(hi16(x1, x1), w));
-      a4 = i32x4.add(a4, i32x4.dot_i16x8_s(lo16(x2, x2), w));
-      a5 = i32x4.add(a5, i32x4.dot_i16x8_s(hi16(x2, x2), w));
-      a6 = i32x4.add(a6, i32x4.dot_i16x8_s(lo16(x3, x3), w));
-      a7 = i32x4.add(a7, i32x4.dot_i16x8_s(hi16(x3, x3), w));
-    }
-    const d = acc + (<usize>r << 2);
-    const s4 = accStride << 2;
-    storeLanes(d, accStride, a0, 4);
-    storeLanes(d + s4, accStride, a1, 4);
-    storeLanes(d + s4 * 2, accStride, a2, 4);
-    storeLanes(d + s4 * 3, accStride, a3, 4);
-    storeLanes(d + s4 * 4, accStride, a4, 4);
-    storeLanes(d + s4 * 5, accStride, a5, 4);
-    storeLanes(d + s4 * 6, accStride, a6, 4);
-    storeLanes(d + s4 * 7, accStride, a7, 4);
+    store<i32>(d, (accumulate ? load<i32>(d) : 0) + sum);
   }
 }
 

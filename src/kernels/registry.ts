@@ -54,7 +54,7 @@ export const KERNELS: readonly KernelInfo[] = [
     name: 's16_csr_spmm',
     family: 'sparse',
     export: 's16_csr_spmm',
-    summary: 'int32 acc[p, row] = sum over CSR entries (u16 column, i16 w - wzp) of xT[col, p] (i16 x - xzp), P lanes per call (batch rows or output pixels)',
+    summary: 'int32 accT[row, p] (+)= sum over CSR entries (u16 column, i16 w - wzp) of xT[col, p] (i16 x - xzp), P lanes per call (batch rows or output pixels); batch 1: 8-entry lane gather',
     vectorised: ['simd', 'relaxed'],
     // simd/relaxed: entry pairs x 32 or 16 lanes with i16x8 interleave + i32x4.dot_i16x8_s; scalar: one lane at a time.
     tiles: { scalar: '1x1', simd: 'p2x32', relaxed: 'p2x32' },
@@ -67,6 +67,7 @@ export const KERNELS: readonly KernelInfo[] = [
     vectorised: ['simd', 'relaxed'],
     tiles: { scalar: '1x1', simd: 'p2x32', relaxed: 'p2x32' },
   },
+  { name: 's32_csr_untranspose', family: 'sparse', export: 's32_csr_untranspose', summary: 'int32 [row, lane] -> [lane, row] for the shared output stage', vectorised: ['simd', 'relaxed'] },
   { name: 'q8_csr_rows_t', family: 'sparse', export: 'q8_csr_rows_t', summary: 'NHWC int8/uint8 image -> padded channel-major rows [Hp, C, Wp] of x - xzp (i16) for the direct CSR conv', vectorised: [] },
   { name: 'csr_zero_macs_direct', family: 'sparse', export: 'csr_zero_macs_direct', summary: 'csr_zero_macs over the direct layout (per-column byte offsets)', vectorised: ['simd', 'relaxed'] },
   { name: 'q8_csr_transpose_x', family: 'sparse', export: 'q8_csr_transpose_x', summary: 'x [B, K] int8/uint8 -> xT [K, ldx] i16 (x - xzp), lanes padded with 0', vectorised: [] },

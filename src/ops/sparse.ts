@@ -25,6 +25,8 @@ import { checkPlanFits } from './packed.js';
 export const CSR_LANES = 32;
 /** Largest column count the packed form supports (16-bit column indices). */
 export const CSR_MAX_COLS = 65536;
+/** Columns per panel of packed FC weights (512 columns x 16 lanes x 2 bytes = 16 KiB of activations). */
+export const CSR_PANEL_COLS = 512;
 
 const align64 = (n: number) => Math.ceil(n / 64) * 64;
 
@@ -65,11 +67,14 @@ export class PackedCsrWeights {
   readonly colIdx: Int32Array;
   /** @internal Byte offsets in the block. */
   readonly offsets: { rowPtr: number; colIdx: number; vals: number; colCount: number };
+  /** Column panels (entries stored panel by panel, each with its own rows + 1 row pointers). */
+  readonly panels: number;
   /** @internal */
   readonly block: Tensor<'uint8'>;
 
   /** @internal Use {@link packCsrWeights}. */
-  constructor(csr: CsrMatrix, block: Tensor<'uint8'>, offsets: PackedCsrWeights['offsets']) {
+  constructor(csr: CsrMatrix, block: Tensor<'uint8'>, offsets: PackedCsrWeights['offsets'], panels: number) {
+    this.panels = panels;
     this.rows = csr.rows;
     this.cols = csr.cols;
     this.nnz = csr.nnz;
@@ -107,12 +112,21 @@ export class PackedCsrWeights {
   }
 }
 
-function layoutOf(rows: number, cols: number, nnz: number) {
+function layoutOf(rows: number, cols: number, nnz: number, panels: number) {
   const rowPtr = 0;
-  const colIdx = align64((rows + 1) * 4);
+  const colIdx = align64(panels * (rows + 1) * 4);
   const vals = colIdx + align64(nnz * 2 + 4);
   const colCount = vals + align64(nnz * 2 + 4);
   return { offsets: { rowPtr, colIdx, vals, colCount }, bytes: colCount + cols * 4 };
+}
+
+/**
+ * Columns per panel: FC matrices are split into column panels of {@link CSR_PANEL_COLS} so that
+ * the activations one panel gathers from (panel columns x lanes x 2 bytes) stay in L1; conv
+ * matrices (which read a small receptive field per tile) keep one panel.
+ */
+function panelColsOf(cols: number, conv: boolean): number {
+  return conv ? cols : Math.min(cols, CSR_PANEL_COLS);
 }
 
 function checkCsrArg(op: string, csr: unknown): CsrMatrix {
@@ -130,28 +144,42 @@ function checkCsrArg(op: string, csr: unknown): CsrMatrix {
 export function packCsrWeights(engine: Engine, csr: CsrMatrix): PackedCsrWeights {
   const op = 'packCsrWeights';
   checkCsrArg(op, csr);
-  const { offsets, bytes } = layoutOf(csr.rows, csr.cols, csr.nnz);
+  const pc = panelColsOf(csr.cols, csr.convShape !== undefined);
+  const panels = Math.ceil(csr.cols / pc);
+  const { offsets, bytes } = layoutOf(csr.rows, csr.cols, csr.nnz, panels);
   checkPlanFits(engine, op, bytes, false, `packing a ${fmt(csr.rows)} x ${fmt(csr.cols)} CSR matrix with ${fmt(csr.nnz)} entries`);
   return engine.run(op, { inputs: [], output: { dtype: 'uint8', shape: [bytes] } }, ({ out }) => {
     const buf = engine.heap.memory.buffer;
     const base = out.ptr;
     const nnz = csr.nnz;
-    viewOf('int32', buf, base + offsets.rowPtr, csr.rows + 1).set(csr.rowPtr);
+    const rp = viewOf('int32', buf, base + offsets.rowPtr, panels * (csr.rows + 1));
     const ci = new Uint16Array(buf, base + offsets.colIdx, nnz + 2);
     const vv = viewOf('int16', buf, base + offsets.vals, nnz + 2);
     const cc = viewOf('int32', buf, base + offsets.colCount, csr.cols);
     cc.fill(0);
-    for (let r = 0; r < csr.rows; r++) {
-      const z = csr.zeroPoints[r];
-      for (let i = csr.rowPtr[r]; i < csr.rowPtr[r + 1]; i++) {
-        ci[i] = csr.colIdx[i];
-        vv[i] = csr.values[i] - z;
-        cc[csr.colIdx[i]]++;
+    // Panel by panel; within a panel, row by row (columns stay ascending).
+    const cursor = csr.rowPtr.slice(0, csr.rows);
+    let k = 0;
+    for (let j = 0; j < panels; j++) {
+      const end = (j + 1) * pc;
+      const ptr = j * (csr.rows + 1);
+      for (let r = 0; r < csr.rows; r++) {
+        rp[ptr + r] = k;
+        const z = csr.zeroPoints[r];
+        let i = cursor[r];
+        const e = csr.rowPtr[r + 1];
+        for (; i < e && csr.colIdx[i] < end; i++, k++) {
+          ci[k] = csr.colIdx[i];
+          vv[k] = csr.values[i] - z;
+          cc[csr.colIdx[i]]++;
+        }
+        cursor[r] = i;
       }
+      rp[ptr + csr.rows] = k;
     }
     ci[nnz] = ci[nnz + 1] = 0;
     vv[nnz] = vv[nnz + 1] = 0;
-    return new PackedCsrWeights(csr, out, offsets);
+    return new PackedCsrWeights(csr, out, offsets, panels);
   });
 }
 
@@ -204,13 +232,13 @@ interface Job {
 /** Allocates and runs: packs a CsrMatrix if needed, sets the output-stage constants, calls `body`. */
 function runSparse<D extends 'int32' | 'int8' | 'uint8'>(
   engine: Engine, job: Job, w: ReturnType<typeof resolveCsr>, stage: OutputStage, out: Tensor | undefined,
-  body: (p: { x: number; wBase: number; offsets: PackedCsrWeights['offsets']; s: Record<string, number>; out: Tensor<D> }) => SparseCounts,
+  body: (p: { x: number; wBase: number; offsets: PackedCsrWeights['offsets']; panels: number; s: Record<string, number>; out: Tensor<D> }) => SparseCounts,
 ): SparseResult<D> {
   const rq = stage.requant;
   const outDtype = (rq ? rq.outputDtype : 'int32') as D;
   const names = Object.keys(job.scratch);
   const sizes = names.map((n) => job.scratch[n]);
-  const layout = w.csr ? layoutOf(w.rows, w.cols, w.nnz) : undefined;
+  const layout = w.csr ? layoutOf(w.rows, w.cols, w.nnz, Math.ceil(w.cols / panelColsOf(w.cols, w.convShape !== undefined))) : undefined;
   const total = job.inputs.reduce((a, x) => a + engine.stageBytes(x), 0) + sizes.reduce((a, b) => a + align64(b), 0) + (layout ? layout.bytes : 0) + (out ? 0 : job.outShape.reduce((a, b) => a * b, 1) * (rq ? 1 : 4));
   checkPlanFits(engine, job.op, total, false, `${job.op} of ${fmt(w.rows)} x ${fmt(w.cols)} CSR weights (${fmt(w.nnz)} entries)`);
   const packed = w.packed ?? packCsrWeights(engine, w.csr!);
@@ -222,7 +250,7 @@ function runSparse<D extends 'int32' | 'int8' | 'uint8'>(
       viewOf('int32', buf, s.colTerm, w.rows).set(stage.bias);
       viewOf('int32', buf, s.rowSums, CSR_LANES).fill(0);
       if (rq) viewOf('float32', buf, s.mult, w.rows).set(rq.multipliers);
-      const counts = body({ x: inputs[0], wBase: packed.block.ptr, offsets: packed.offsets, s, out: o as Tensor<D> });
+      const counts = body({ x: inputs[0], wBase: packed.block.ptr, offsets: packed.offsets, panels: packed.panels, s, out: o as Tensor<D> });
       return { y: o as Tensor<D>, counts };
     });
   } finally {
@@ -265,17 +293,23 @@ export function denseCsr(engine: Engine, x: TensorLike<'int8' | 'uint8'>, w: Pac
   const N = wt.rows;
   const T = B === 1 ? 1 : Math.min(B, CSR_LANES);
   const ldx = T === 1 ? 1 : Math.ceil(T / 8) * 8;
-  const scratch: Record<string, number> = { xT: K * ldx * 2, colTerm: N * 4, rowSums: CSR_LANES * 4, mult: stage.requant ? N * 4 : 0, acc: stage.requant ? T * N * 4 : 0 };
+  const scratch: Record<string, number> = { xT: K * ldx * 2, colTerm: N * 4, rowSums: CSR_LANES * 4, mult: stage.requant ? N * 4 : 0, acc: stage.requant ? T * N * 4 : 0, accT: T > 1 ? N * ldx * 4 : 0 };
   const xzp = dtype === 'int8' ? stage.xZeroPoint - 128 : stage.xZeroPoint;
-  return runSparse(engine, { op, packedBytes: 0, scratch, inputs: [x], outShape: [B, N] }, wt, stage, prm.out, ({ x: xp, wBase, offsets, s, out }) => {
+  return runSparse(engine, { op, packedBytes: 0, scratch, inputs: [x], outShape: [B, N] }, wt, stage, prm.out, ({ x: xp, wBase, offsets, panels, s, out }) => {
     const k = engine.kernels;
     let zeros = 0;
     for (let b0 = 0; b0 < B; b0 += T) {
       const t = Math.min(T, B - b0);
       k.q8_csr_transpose_x(xp + b0 * K, t, K, xzp, dtype === 'int8' ? 1 : 0, s.xT, ldx);
       if (skip) zeros += k.csr_zero_macs(s.xT, K, ldx, t, wBase + offsets.colCount);
+      // int32 sums [lane, row]: straight into the output rows, or the requantisation tile.
       const acc = stage.requant ? s.acc : out.ptr + b0 * N * 4;
-      k.s16_csr_spmm(wBase + offsets.rowPtr, wBase + offsets.colIdx, wBase + offsets.vals, N, s.xT, ldx, t, acc, N, skip ? 1 : 0);
+      // Batch 1: [row] is already [lane 0, row]; else sums land in accT [row, lane] first.
+      const accT = T === 1 ? acc : s.accT;
+      for (let j = 0; j < panels; j++) {
+        k.s16_csr_spmm(wBase + offsets.rowPtr + j * (N + 1) * 4, wBase + offsets.colIdx, wBase + offsets.vals, N, s.xT, ldx, t, accT, ldx, skip ? 1 : 0, j > 0 ? 1 : 0);
+      }
+      if (T > 1) k.s32_csr_untranspose(accT, N, ldx, t, acc, N);
       outputStage(engine, stage, s, acc, t, N, N, stage.requant ? out.ptr + b0 * N : acc);
     }
     const dense = B * N * K;
@@ -320,7 +354,7 @@ export function conv2dCsr(engine: Engine, x: TensorLike<'int8' | 'uint8'>, w: Pa
   const Hp = H + pt + pb;
   const Wp = Math.ceil((W + pl + pr + T) / 8) * 8;
   const scratch: Record<string, number> = {
-    xT: direct ? Hp * C * Wp * 2 : K * T * 2, colTerm: M * 4, rowSums: T * 4, mult: stage.requant ? M * 4 : 0, acc: stage.requant ? T * M * 4 : 0,
+    xT: direct ? Hp * C * Wp * 2 : K * T * 2, colTerm: M * 4, rowSums: T * 4, mult: stage.requant ? M * 4 : 0, acc: stage.requant ? T * M * 4 : 0, accT: M * T * 4,
     groupCount: groups > 1 && skip ? groups * K * 4 : 0,
     offs: direct ? wt.nnz * 4 + 8 : 0,
     offK: direct && skip ? groups * K * 4 : 0,
@@ -373,8 +407,9 @@ export function conv2dCsr(engine: Engine, x: TensorLike<'int8' | 'uint8'>, w: Pa
             const base = s.xT + (e * sh * C * Wp + f0) * 2;
             for (let g = 0; g < groups; g++) {
               if (skip) zeros += k.csr_zero_macs_direct(base, s.offK + g * K * 4, K, P, countPtr(g));
-              k.s16_csr_spmm_direct(wBase + offsets.rowPtr + g * Mg * 4, s.offs, wBase + offsets.vals, Mg, base, P, acc + g * Mg * 4, M, skip ? 1 : 0);
+              k.s16_csr_spmm_direct(wBase + offsets.rowPtr + g * Mg * 4, s.offs, wBase + offsets.vals, Mg, base, P, s.accT + g * Mg * T * 4, T, skip ? 1 : 0, 0);
             }
+            k.s32_csr_untranspose(s.accT, M, T, P, acc, M);
             outputStage(engine, stage, s, acc, P, M, M, stage.requant ? yRow : acc);
           }
         }
@@ -387,8 +422,9 @@ export function conv2dCsr(engine: Engine, x: TensorLike<'int8' | 'uint8'>, w: Pa
         for (let g = 0; g < groups; g++) {
           k.q8_csr_im2col_t(xImg, H, W, C, R, S, sh, sw, dh, dw, pt, pl, F, p0, P, g * Cg, Cg, xzp, signed, s.xT, T);
           if (skip) zeros += k.csr_zero_macs(s.xT, K, T, P, countPtr(g));
-          k.s16_csr_spmm(wBase + offsets.rowPtr + g * Mg * 4, wBase + offsets.colIdx, wBase + offsets.vals, Mg, s.xT, T, P, acc + g * Mg * 4, M, skip ? 1 : 0);
+          k.s16_csr_spmm(wBase + offsets.rowPtr + g * Mg * 4, wBase + offsets.colIdx, wBase + offsets.vals, Mg, s.xT, T, P, s.accT + g * Mg * T * 4, T, skip ? 1 : 0, 0);
         }
+        k.s32_csr_untranspose(s.accT, M, T, P, acc, M);
         outputStage(engine, stage, s, acc, P, M, M, stage.requant ? yRow : acc);
       }
     }

@@ -135,7 +135,7 @@ describe('CSR validation', () => {
 describe('denseCsr', () => {
   let seed = 100;
   for (const wd of DENSITIES) {
-    for (const [B, I, O] of [[1, 37, 19], [16, 64, 33], [3, 130, 9], [40, 17, 5], [9, 8, 64]]) {
+    for (const [B, I, O] of [[1, 37, 19], [16, 64, 33], [3, 130, 9], [40, 17, 5], [9, 8, 64], [16, 1100, 12], [5, 600, 7], [1, 1030, 9]]) {
       const ad = [1, 0.5, 0.1][seed % 3];
       const s = seed++;
       it(`batch ${B}, ${O} x ${I}, weight density ${wd}, activation density ${ad}: dense reference, every build`, () => {
