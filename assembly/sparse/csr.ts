@@ -29,30 +29,40 @@ function hi16(a: v128, b: v128): v128 {
 }
 
 /**
- * Row-major sums: accT[row * ldl + p] (+)= sum over the entries of `row` of xT[col * ldx + p] *
- * vals[i], for rows [0, rows) and lanes p in [0, P) (int32, wrapping). accumulate = 0
- * overwrites, 1 adds (column panels). ldx >= P; the vector path needs ldx and ldl multiples of 8
+ * Row-major sums: accT[row * ldl + p] = sum over the entries of `row` of xT[col * ldx + p] *
+ * vals[i], for rows [0, rows) and lanes p in [0, P) (int32, wrapping). The entries are stored in
+ * `panels` column panels, panel j with its own rows + 1 row pointers at rowPtr + j*(rows+1)*4
+ * (absolute offsets); the packed arrays carry 16 readable entries of slack after the last one
+ * (batch 1 reads whole 8-entry blocks and masks the values). ldx >= P; the vector path needs ldx and ldl multiples of 8
  * with ldl >= ldx: it computes and stores whole vectors, so lanes [P, roundUp(P, 8)) receive
  * sums of the padding lanes (zero in xT), which callers never read. skipZeros = 1 skips an entry
  * pair whose activation lanes are all zero (same result; exact counts come from csr_zero_macs).
  * s32_csr_untranspose turns accT into the [lane, row] layout of the output stage.
  */
 export function s16_csr_spmm(
-  rowPtr: usize, colIdx: usize, vals: usize, rows: i32,
-  xT: usize, ldx: i32, P: i32, accT: usize, ldl: i32, skipZeros: i32, accumulate: i32,
+  rowPtr: usize, panels: i32, colIdx: usize, vals: usize, rows: i32,
+  xT: usize, ldx: i32, P: i32, accT: usize, ldl: i32, skipZeros: i32,
 ): void {
   const ldxB = <usize>ldx << 1;
   if (ASC_FEATURE_SIMD) {
-    if (P > 1 && (ldx & 7) == 0 && (ldl & 7) == 0) {
-      spmmVec(rowPtr, colIdx, vals, rows, xT, ldxB, P, accT, ldl, skipZeros, accumulate, false);
-      return;
-    }
     if (P == 1 && ldx == 1 && ldl == 1 && !skipZeros) {
-      spmv8(rowPtr, colIdx, vals, rows, xT, accT, accumulate);
+      spmv8(rowPtr, panels, colIdx, vals, rows, xT, accT);
       return;
     }
   }
-  spmmScalar(rowPtr, colIdx, vals, rows, xT, ldxB, P, accT, ldl, skipZeros, accumulate, false);
+  // Panel by panel (the activations of one panel stay in cache), accumulating after the first.
+  const pStride = (<usize>rows + 1) << 2;
+  for (let j = 0; j < panels; j++) {
+    const rp = rowPtr + <usize>j * pStride;
+    const acc = j > 0 ? 1 : 0;
+    if (ASC_FEATURE_SIMD) {
+      if (P > 1 && (ldx & 7) == 0 && (ldl & 7) == 0) {
+        spmmVec(rp, colIdx, vals, rows, xT, ldxB, P, accT, ldl, skipZeros, acc, false);
+        continue;
+      }
+    }
+    spmmScalar(rp, colIdx, vals, rows, xT, ldxB, P, accT, ldl, skipZeros, acc, false);
+  }
 }
 
 /**
@@ -260,49 +270,61 @@ function spmm32(rowPtr: usize, idx: usize, vals: usize, rows: i32, xT: usize, ld
   }
 }
 
-// Gathers the 8 activations of entries at ci (u16 columns) into one vector: the indices come
-// from scalar loads (load ports) rather than lane extracts (which compete with the lane inserts).
+// Gathers the activations of 4 entries at ci (u16 columns) into lanes l..l+3 of a zeroed vector.
+// Each lane insert depends on the previous one, so the callers run four such chains in parallel
+// (16 entries) instead of one 8-deep chain (measured: 0.72 -> ~0.45 ns per entry in cache).
+// Indices come from scalar loads, not lane extracts (which would compete with the inserts);
+// one u64 load per 4 indices measured no better.
 // @ts-ignore: decorator
 @inline
-function gather(x: usize, ci: usize, xv: v128): v128 {
-  xv = v128.load16_lane(x + (<usize>load<u16>(ci) << 1), xv, 0);
-  xv = v128.load16_lane(x + (<usize>load<u16>(ci, 2) << 1), xv, 1);
-  xv = v128.load16_lane(x + (<usize>load<u16>(ci, 4) << 1), xv, 2);
-  xv = v128.load16_lane(x + (<usize>load<u16>(ci, 6) << 1), xv, 3);
-  xv = v128.load16_lane(x + (<usize>load<u16>(ci, 8) << 1), xv, 4);
-  xv = v128.load16_lane(x + (<usize>load<u16>(ci, 10) << 1), xv, 5);
-  xv = v128.load16_lane(x + (<usize>load<u16>(ci, 12) << 1), xv, 6);
-  return v128.load16_lane(x + (<usize>load<u16>(ci, 14) << 1), xv, 7);
+function gather4(x: usize, ci: usize, hi: bool): v128 {
+  let v = i32x4.splat(0);
+  if (hi) {
+    v = v128.load16_lane(x + (<usize>load<u16>(ci) << 1), v, 4);
+    v = v128.load16_lane(x + (<usize>load<u16>(ci, 2) << 1), v, 5);
+    v = v128.load16_lane(x + (<usize>load<u16>(ci, 4) << 1), v, 6);
+    return v128.load16_lane(x + (<usize>load<u16>(ci, 6) << 1), v, 7);
+  }
+  v = v128.load16_lane(x + (<usize>load<u16>(ci) << 1), v, 0);
+  v = v128.load16_lane(x + (<usize>load<u16>(ci, 2) << 1), v, 1);
+  v = v128.load16_lane(x + (<usize>load<u16>(ci, 4) << 1), v, 2);
+  return v128.load16_lane(x + (<usize>load<u16>(ci, 6) << 1), v, 3);
 }
 
-// Batch 1 (sparse matrix x vector): 8 entries at a time, the 8 activations gathered into one
-// vector by lane loads, multiplied with the 8 values by i32x4.dot_i16x8_s. acc[row] (stride 4).
-function spmv8(rowPtr: usize, colIdx: usize, vals: usize, rows: i32, x: usize, acc: usize, accumulate: i32): void {
+// Batch 1 (sparse matrix x vector): 8 entries at a time, their activations gathered into one
+// vector by lane loads, multiplied with the 8 values by i32x4.dot_i16x8_s. A row's segments in
+// all panels are summed together (panels only matter for batched lanes). A last block of n < 8
+// entries reads 8 (the slack keeps it in bounds; columns read there are valid ones of other
+// entries) and zeroes the values of lanes >= n. acc[row] (stride 4).
+function spmv8(rowPtr: usize, panels: i32, colIdx: usize, vals: usize, rows: i32, x: usize, acc: usize): void {
+  const pStride = (<usize>rows + 1) << 2;
+  const iota = i16x8(0, 1, 2, 3, 4, 5, 6, 7);
   for (let r = 0; r < rows; r++) {
-    const b = load<i32>(rowPtr + (<usize>r << 2));
-    const e = load<i32>(rowPtr + (<usize>r << 2), 4);
     let a0 = i32x4.splat(0);
     let a1 = a0;
-    let xv = a0;
-    let i = b;
-    for (; i + 16 <= e; i += 16) {
-      const o = <usize>i << 1;
-      xv = gather(x, colIdx + o, xv);
-      a0 = i32x4.add(a0, i32x4.dot_i16x8_s(xv, v128.load(vals + o)));
-      xv = gather(x, colIdx + o + 16, xv);
-      a1 = i32x4.add(a1, i32x4.dot_i16x8_s(xv, v128.load(vals + o, 16)));
-    }
-    if (i + 8 <= e) {
-      const o = <usize>i << 1;
-      xv = gather(x, colIdx + o, xv);
-      a0 = i32x4.add(a0, i32x4.dot_i16x8_s(xv, v128.load(vals + o)));
-      i += 8;
+    for (let j = 0; j < panels; j++) {
+      const rp = rowPtr + <usize>j * pStride + (<usize>r << 2);
+      const e = load<i32>(rp, 4);
+      let i = load<i32>(rp);
+      for (; i + 16 <= e; i += 16) {
+        const o = <usize>i << 1;
+        const c = colIdx + o;
+        const x0 = v128.or(gather4(x, c, false), gather4(x, c + 8, true));
+        const x1 = v128.or(gather4(x, c + 16, false), gather4(x, c + 24, true));
+        a0 = i32x4.add(a0, i32x4.dot_i16x8_s(x0, v128.load(vals + o)));
+        a1 = i32x4.add(a1, i32x4.dot_i16x8_s(x1, v128.load(vals + o, 16)));
+      }
+      for (; i < e; i += 8) {
+        const o = <usize>i << 1;
+        const x0 = v128.or(gather4(x, colIdx + o, false), gather4(x, colIdx + o + 8, true));
+        let v = v128.load(vals + o);
+        const n = e - i;
+        if (n < 8) v = v128.and(v, i16x8.lt_s(iota, i16x8.splat(<i16>n)));
+        a0 = i32x4.add(a0, i32x4.dot_i16x8_s(x0, v));
+      }
     }
     a0 = i32x4.add(a0, a1);
-    let sum = i32x4.extract_lane(a0, 0) + i32x4.extract_lane(a0, 1) + i32x4.extract_lane(a0, 2) + i32x4.extract_lane(a0, 3);
-    for (; i < e; i++) sum += <i32>load<i16>(x + (<usize>load<u16>(colIdx + (<usize>i << 1)) << 1)) * <i32>load<i16>(vals + (<usize>i << 1));
-    const d = acc + (<usize>r << 2);
-    store<i32>(d, (accumulate ? load<i32>(d) : 0) + sum);
+    store<i32>(acc + (<usize>r << 2), i32x4.extract_lane(a0, 0) + i32x4.extract_lane(a0, 1) + i32x4.extract_lane(a0, 2) + i32x4.extract_lane(a0, 3));
   }
 }
 

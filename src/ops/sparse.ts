@@ -29,6 +29,7 @@ export const CSR_MAX_COLS = 65536;
 export const CSR_PANEL_COLS = 512;
 
 const align64 = (n: number) => Math.ceil(n / 64) * 64;
+const CSR_SLACK = 16;
 
 /** MAC counts of one sparse call. executed + skippedWeights + skippedZeros = dense. */
 export interface SparseCounts {
@@ -115,8 +116,9 @@ export class PackedCsrWeights {
 function layoutOf(rows: number, cols: number, nnz: number, panels: number) {
   const rowPtr = 0;
   const colIdx = align64(panels * (rows + 1) * 4);
-  const vals = colIdx + align64(nnz * 2 + 4);
-  const colCount = vals + align64(nnz * 2 + 4);
+  // 16 entries of zero slack after the last one (batch 1 reads whole 8-entry blocks).
+  const vals = colIdx + align64((nnz + CSR_SLACK) * 2);
+  const colCount = vals + align64((nnz + CSR_SLACK) * 2);
   return { offsets: { rowPtr, colIdx, vals, colCount }, bytes: colCount + cols * 4 };
 }
 
@@ -153,8 +155,8 @@ export function packCsrWeights(engine: Engine, csr: CsrMatrix): PackedCsrWeights
     const base = out.ptr;
     const nnz = csr.nnz;
     const rp = viewOf('int32', buf, base + offsets.rowPtr, panels * (csr.rows + 1));
-    const ci = new Uint16Array(buf, base + offsets.colIdx, nnz + 2);
-    const vv = viewOf('int16', buf, base + offsets.vals, nnz + 2);
+    const ci = new Uint16Array(buf, base + offsets.colIdx, nnz + CSR_SLACK);
+    const vv = viewOf('int16', buf, base + offsets.vals, nnz + CSR_SLACK);
     const cc = viewOf('int32', buf, base + offsets.colCount, csr.cols);
     cc.fill(0);
     // Panel by panel; within a panel, row by row (columns stay ascending).
@@ -177,8 +179,8 @@ export function packCsrWeights(engine: Engine, csr: CsrMatrix): PackedCsrWeights
       }
       rp[ptr + csr.rows] = k;
     }
-    ci[nnz] = ci[nnz + 1] = 0;
-    vv[nnz] = vv[nnz + 1] = 0;
+    ci.fill(0, nnz);
+    vv.fill(0, nnz);
     return new PackedCsrWeights(csr, out, offsets, panels);
   });
 }
@@ -306,9 +308,7 @@ export function denseCsr(engine: Engine, x: TensorLike<'int8' | 'uint8'>, w: Pac
       const acc = stage.requant ? s.acc : out.ptr + b0 * N * 4;
       // Batch 1: [row] is already [lane 0, row]; else sums land in accT [row, lane] first.
       const accT = T === 1 ? acc : s.accT;
-      for (let j = 0; j < panels; j++) {
-        k.s16_csr_spmm(wBase + offsets.rowPtr + j * (N + 1) * 4, wBase + offsets.colIdx, wBase + offsets.vals, N, s.xT, ldx, t, accT, ldx, skip ? 1 : 0, j > 0 ? 1 : 0);
-      }
+      k.s16_csr_spmm(wBase + offsets.rowPtr, panels, wBase + offsets.colIdx, wBase + offsets.vals, N, s.xT, ldx, t, accT, ldx, skip ? 1 : 0);
       if (T > 1) k.s32_csr_untranspose(accT, N, ldx, t, acc, N);
       outputStage(engine, stage, s, acc, t, N, N, stage.requant ? out.ptr + b0 * N : acc);
     }
@@ -422,7 +422,7 @@ export function conv2dCsr(engine: Engine, x: TensorLike<'int8' | 'uint8'>, w: Pa
         for (let g = 0; g < groups; g++) {
           k.q8_csr_im2col_t(xImg, H, W, C, R, S, sh, sw, dh, dw, pt, pl, F, p0, P, g * Cg, Cg, xzp, signed, s.xT, T);
           if (skip) zeros += k.csr_zero_macs(s.xT, K, T, P, countPtr(g));
-          k.s16_csr_spmm(wBase + offsets.rowPtr + g * Mg * 4, wBase + offsets.colIdx, wBase + offsets.vals, Mg, s.xT, T, P, s.accT + g * Mg * T * 4, T, skip ? 1 : 0, 0);
+          k.s16_csr_spmm(wBase + offsets.rowPtr + g * Mg * 4, 1, wBase + offsets.colIdx, wBase + offsets.vals, Mg, s.xT, T, P, s.accT + g * Mg * T * 4, T, skip ? 1 : 0);
         }
         k.s32_csr_untranspose(s.accT, M, T, P, acc, M);
         outputStage(engine, stage, s, acc, P, M, M, stage.requant ? yRow : acc);
