@@ -53,3 +53,13 @@ export {
   type FeieArch, type FeieActivity, type FeieCost, type FeieReport,
   type FeieScheduleOptions, type FeieSchedule, type FeieScheduleCycle,
 } from './accel/feie.js';
+export { CsrMatrix, csrFromArrays, denseToCsr, csrToDense, type CsrArrays, type CsrDType, type DenseToCsrOptions } from './sparse/csr.js';
+export {
+  packCsrWeights, denseCsr, conv2dCsr, PackedCsrWeights, CSR_LANES, CSR_MAX_COLS, CSR_PANEL_COLS,
+  type SparseCounts, type SparseResult, type SparseOptions, type DenseCsrParams, type Conv2DCsrParams,
+} from './ops/sparse.js';
+export {
+  pruneMagnitude, pruneGlobal, pruneFilters, pruneNM, storageCost,
+  type PrunableArray, type PruneResult, type MagnitudePruneOptions, type PruneLayer, type GlobalPruneResult,
+  type FilterPruneOptions, type FilterPruneResult, type StorageCostOptions, type StorageCost,
+} from './prune/index.js';

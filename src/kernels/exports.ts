@@ -58,4 +58,14 @@ export interface WasmKernels {
 
   // assembly/conv/depthwise.ts
   q8_dwconv_direct(x: number, H: number, W: number, C: number, R: number, S: number, sh: number, sw: number, dh: number, dw: number, pt: number, pl: number, F: number, p0: number, rows: number, w16: number, xzp: number, signed: number, acc: number, ldacc: number): void;
+
+  // assembly/sparse/csr.ts
+  s16_csr_spmm(rowPtr: number, panels: number, colIdx: number, vals: number, rows: number, xT: number, ldx: number, P: number, accT: number, ldl: number, skipZeros: number): void;
+  s32_csr_untranspose(accT: number, rows: number, ldl: number, P: number, dst: number, ldd: number): void;
+  q8_csr_transpose_x(x: number, B: number, K: number, xzp: number, signed: number, xT: number, ldx: number): void;
+  q8_csr_im2col_t(x: number, H: number, W: number, C: number, R: number, S: number, sh: number, sw: number, dh: number, dw: number, pt: number, pl: number, F: number, p0: number, P: number, c0: number, Cg: number, xzp: number, signed: number, xT: number, ldx: number): void;
+  csr_zero_macs(xT: number, K: number, ldx: number, P: number, colCount: number): number;
+  s16_csr_spmm_direct(rowPtr: number, offs: number, vals: number, rows: number, xBase: number, P: number, accT: number, ldl: number, skipZeros: number, accumulate: number): void;
+  q8_csr_rows_t(x: number, H: number, W: number, C: number, pt: number, pl: number, Hp: number, Wp: number, xzp: number, signed: number, xc: number): void;
+  csr_zero_macs_direct(xBase: number, offK: number, K: number, P: number, colCount: number): number;
 }

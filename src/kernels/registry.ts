@@ -11,7 +11,7 @@ export interface KernelInfo {
   /** Contract name without the build suffix, e.g. `q8_relu`. */
   name: string;
   /** Kernel family (folder under assembly/). */
-  family: 'common' | 'gemm' | 'conv' | 'ops' | 'quant' | 'feie';
+  family: 'common' | 'gemm' | 'conv' | 'ops' | 'quant' | 'feie' | 'sparse';
   /** The Wasm export that implements it. */
   export: Exclude<keyof WasmKernels, 'memory' | 'heapBase' | 'buildIsa'>;
   /** One line: what it computes. */
@@ -51,6 +51,29 @@ export const KERNELS: readonly KernelInfo[] = [
   },
   { name: 'q8_conv_feie', family: 'feie', export: 'q8_conv_feie', summary: 'FEIE/ZASCAS zero-skipping conv: non-zero inputs streamed pixel by pixel and scattered into int32 NHWC outputs, vectorised over output channels (i16 pairs, dot); exact counts from the same pass', vectorised: ['simd', 'relaxed'] },
   { name: 'q8_flip_sign', family: 'common', export: 'q8_flip_sign', summary: 'x ^ 0x80: int8 <-> uint8 with the zero point moved by 128, so GEMM kernels see u8 activations and s8 weights', vectorised: ['simd', 'relaxed'] },
+  {
+    name: 's16_csr_spmm',
+    family: 'sparse',
+    export: 's16_csr_spmm',
+    summary: 'int32 accT[row, p] (+)= sum over CSR entries (u16 column, i16 w - wzp) of xT[col, p] (i16 x - xzp), P lanes per call (batch rows or output pixels); batch 1: 8-entry lane gather',
+    vectorised: ['simd', 'relaxed'],
+    // simd/relaxed: entry pairs x 32 or 16 lanes with i16x8 interleave + i32x4.dot_i16x8_s; scalar: one lane at a time.
+    tiles: { scalar: '1x1', simd: 'p2x32', relaxed: 'p2x32' },
+  },
+  {
+    name: 's16_csr_spmm_direct',
+    family: 'sparse',
+    export: 's16_csr_spmm_direct',
+    summary: 'as s16_csr_spmm with per-entry u32 byte offsets into a lane-contiguous input (direct sparse conv, no lowering)',
+    vectorised: ['simd', 'relaxed'],
+    tiles: { scalar: '1x1', simd: 'p2x32', relaxed: 'p2x32' },
+  },
+  { name: 's32_csr_untranspose', family: 'sparse', export: 's32_csr_untranspose', summary: 'int32 [row, lane] -> [lane, row] for the shared output stage', vectorised: ['simd', 'relaxed'] },
+  { name: 'q8_csr_rows_t', family: 'sparse', export: 'q8_csr_rows_t', summary: 'NHWC int8/uint8 image -> padded channel-major rows [Hp, C, Wp] of x - xzp (i16) for the direct CSR conv', vectorised: [] },
+  { name: 'csr_zero_macs_direct', family: 'sparse', export: 'csr_zero_macs_direct', summary: 'csr_zero_macs over the direct layout (per-column byte offsets)', vectorised: ['simd', 'relaxed'] },
+  { name: 'q8_csr_transpose_x', family: 'sparse', export: 'q8_csr_transpose_x', summary: 'x [B, K] int8/uint8 -> xT [K, ldx] i16 (x - xzp), lanes padded with 0', vectorised: [] },
+  { name: 'q8_csr_im2col_t', family: 'sparse', export: 'q8_csr_im2col_t', summary: 'transposed im2col tile of NHWC int8/uint8: xT[(r, s, c), p] = x - xzp (i16), padding 0', vectorised: [] },
+  { name: 'csr_zero_macs', family: 'sparse', export: 'csr_zero_macs', summary: 'exact count of MACs with a zero activation: sum_k colCount[k] * zero lanes of xT[k]', vectorised: ['simd', 'relaxed'] },
 ];
 
 /** The contract name of a kernel in a build, e.g. `q8_relu__simd`, `u8s8_gemm_3x12c2__simd`. */

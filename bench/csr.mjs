@@ -1,0 +1,88 @@
+// CSR sparse FC / conv vs our dense ops (same engine, same build), weight densities 1.0 .. 0.05.
+// Run: npm run build:ts && node --no-liftoff --experimental-wasm-relaxed-simd bench/csr.mjs [reps] [isa]
+// The machine is shared and noisy, so dense and CSR calls are timed INTERLEAVED (dense, csr,
+// dense, csr, ...) after a warm-up (>= 3 calls each and >= 0.5 s): both see the same load. One
+// JSON line per case: median wall and process-CPU ms of each, the median of the per-pair
+// speedups (wall and CPU), and the load average. Weights packed once (packWeights /
+// packConvWeights / packCsrWeights); x staged in Wasm memory once; requantised uint8 output.
+import { loadavg } from 'node:os';
+import { init, packWeights, packConvWeights, dense, conv2d, denseCsr, conv2dCsr, denseToCsr, packCsrWeights } from '../dist/index.js';
+
+const reps = Number(process.argv[2] ?? 9);
+const isa = process.argv[3] ?? 'simd';
+const e = await init({ isa });
+const median = (v) => +[...v].sort((a, b) => a - b)[v.length >> 1].toFixed(3);
+let seed = 12345;
+const rnd = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) >>> 8) / 16777216;
+
+function once(fn) {
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  const y = fn();
+  const ms = performance.now() - t0;
+  const cu = process.cpuUsage(c0);
+  y.dispose();
+  return [ms, (cu.user + cu.system) / 1000];
+}
+
+function pair(denseFn, csrFn) {
+  const w0 = performance.now();
+  for (let i = 0; i < 3 || performance.now() - w0 < 500; i++) {
+    denseFn().dispose();
+    csrFn().dispose();
+  }
+  const d = [], s = [], r = [], rc = [];
+  for (let k = 0; k < reps; k++) {
+    const a = once(denseFn);
+    const b = once(csrFn);
+    d.push(a);
+    s.push(b);
+    r.push(a[0] / b[0]);
+    rc.push(a[1] / b[1]);
+  }
+  return {
+    denseMs: median(d.map((x) => x[0])), denseCpuMs: median(d.map((x) => x[1])),
+    csrMs: median(s.map((x) => x[0])), csrCpuMs: median(s.map((x) => x[1])),
+    speedup: median(r), cpuSpeedup: median(rc),
+  };
+}
+
+function weights(n, density) {
+  const w = new Int8Array(n);
+  for (let i = 0; i < n; i++) if (rnd() < density) w[i] = ((rnd() * 255) | 0) - 127 || 1;
+  return w;
+}
+
+const rq = { xScale: 0.05, wScale: 0.01, yScale: 0.1, activation: 'relu' };
+const out = (o) => console.log(JSON.stringify({ isa, ...o, load: loadavg()[0].toFixed(2) }));
+const DENSITIES = [1, 0.3, 0.1, 0.05];
+
+// FC 4096 x 4096, batch 1 and 16 (dense weights: density 1).
+for (const B of [1, 16]) {
+  const I = 4096, O = 4096;
+  const x = e.tensor('uint8', [B, I], Array.from({ length: B * I }, () => (rnd() * 256) | 0));
+  const pw = packWeights(e, { data: weights(O * I, 1), shape: [O, I] }, { layout: 'nk' });
+  for (const d of DENSITIES) {
+    const pc = packCsrWeights(e, denseToCsr(weights(O * I, d), [O, I]));
+    out({ layer: `fc4096 b${B}`, density: d, ...pair(() => dense(e, x, pw, { xZeroPoint: 3, requantize: rq }), () => denseCsr(e, x, pc, { xZeroPoint: 3, requantize: rq }).y) });
+    pc.dispose();
+  }
+  pw.dispose();
+  x.dispose();
+}
+
+// VGG-16 conv3_1: 56x56x128 -> 256, 3x3, pad 1; activations 50 % zeros (ReLU-like).
+{
+  const xs = [1, 56, 56, 128], ws = [256, 3, 3, 128];
+  const x = e.tensor('uint8', xs, Array.from({ length: 56 * 56 * 128 }, () => (rnd() < 0.5 ? 0 : (rnd() * 256) | 0)));
+  const pw = packConvWeights(e, { data: weights(256 * 9 * 128, 1), shape: ws });
+  for (const d of DENSITIES) {
+    const pc = packCsrWeights(e, denseToCsr(weights(256 * 9 * 128, d), ws));
+    for (const skipZeros of [false, true]) {
+      out({ layer: 'vgg conv3_1', density: d, skipZeros, ...pair(() => conv2d(e, x, pw, { pads: 1, requantize: rq }), () => conv2dCsr(e, x, pc, { pads: 1, requantize: rq, skipZeros }).y) });
+    }
+    pc.dispose();
+  }
+  pw.dispose();
+  x.dispose();
+}
