@@ -53,3 +53,12 @@ export {
   type FeieArch, type FeieActivity, type FeieCost, type FeieReport,
   type FeieScheduleOptions, type FeieSchedule, type FeieScheduleCycle,
 } from './accel/feie.js';
+export {
+  FEIE_ZASCAD, FEIE_ZASCAS, feieActivityOf, feieMapping, ROW_STATIONARY, RS_DEFAULT_PARAMS, rsMapping, type RsMapping, type RsParams,
+} from './accel/index.js';
+export {
+  TOPOLOGIES, resolveTopology, topologyLayers, topologyData, topologyCsv, networkSummary, formatSummary, shortCount, groupedCount, SUMMARY_BYTES_PER_VALUE,
+  type Topology, type TopologyLayer, type TopologyConv, type TopologyFc, type TopologyPool, type TopologyAdd, type TopologyPads, type ResolvedTopologyLayer,
+  type NetworkSummary, type SummaryRow,
+} from './nets/index.js';
+
