@@ -86,3 +86,12 @@ test('number formats', () => {
   expect([150528, 3211264, 802816, 25088, 4096, 1000].map((n) => shortCount(n))).toEqual(['150K', '3.2M', '800K', '25K', '4096', '1000']);
   expect(groupedCount(102760448)).toBe('102,760,448');
 });
+
+test('a malformed topology names the layer', () => {
+  const bad = { name: 'bad', source: 'test', input: [8, 8, 3] as const, layers: [{ name: 'a', kind: 'add' as const, inputs: ['x', 'y'] as const }] };
+  expect(() => networkSummary(bad)).toThrow(/layer "a" of bad reads "x"/);
+  const dup = { ...bad, layers: [{ name: 'f', kind: 'fc' as const, units: 2 }, { name: 'f', kind: 'fc' as const, units: 2 }] };
+  expect(() => topologyLayers(dup)).toThrow(/appears twice/);
+  expect(() => topologyLayers(TOPOLOGIES.lenet5, 0)).toThrow(/batch = 0/);
+  expect(topologyLayers(TOPOLOGIES.lenet5, 4)[0].N).toBe(4);
+});
