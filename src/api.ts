@@ -63,3 +63,12 @@ export {
   type PrunableArray, type PruneResult, type MagnitudePruneOptions, type PruneLayer, type GlobalPruneResult,
   type FilterPruneOptions, type FilterPruneResult, type StorageCostOptions, type StorageCost,
 } from './prune/index.js';
+export {
+  FEIE_ZASCAD, FEIE_ZASCAS, feieActivityOf, feieMapping, ROW_STATIONARY, RS_DEFAULT_PARAMS, rsMapping, type RsMapping, type RsParams,
+} from './accel/index.js';
+export {
+  TOPOLOGIES, resolveTopology, topologyLayers, topologyData, topologyCsv, networkSummary, formatSummary, shortCount, groupedCount, SUMMARY_BYTES_PER_VALUE,
+  type Topology, type TopologyLayer, type TopologyConv, type TopologyFc, type TopologyPool, type TopologyAdd, type TopologyPads, type ResolvedTopologyLayer,
+  type NetworkSummary, type SummaryRow,
+} from './nets/index.js';
+

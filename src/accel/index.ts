@@ -9,6 +9,8 @@ export { DATAFLOWS } from './dataflows.js';
 export { systolicCounts, SYSTOLIC_WS, SYSTOLIC_OS, SYSTOLIC_IS, SYSTOLIC_ASSUMPTIONS, type SystolicKind } from './systolic.js';
 export { EYERISS_ENERGY_TABLE, type EnergyTable, type EnergyCosts } from './energy.js';
 export { ARCH_PRESETS } from './presets.js';
+export { FEIE_ZASCAD, FEIE_ZASCAS, FEIE_ASSUMPTIONS, feieCounts, feieMapping, feieActivityOf } from './feie-dataflow.js';
+export { ROW_STATIONARY, RS_ASSUMPTIONS, RS_DEFAULT_PARAMS, rsMapping, rowStationaryCounts, type RsMapping, type RsParams } from './rowstationary.js';
 export { REPORT_GLOSSARY, type GlossaryEntry } from './glossary.js';
 export {
   simulate, simulateNetwork, convLayer, fcLayer, gemmLayer, resolveDensities, REPORT_SCHEMA_VERSION, OPS_PER_MAC,

@@ -37,8 +37,10 @@ export interface EnergyBreakdown {
 
 /** Where the PE-cycles went, as fractions of peCount x cycles (they sum to 1 with `overall`). */
 export interface UtilizationReport {
-  /** MACs (dense, including gated and skipped ones) / (cycles x PEs): the SCALE-Sim "Overall Util". */
+  /** MACs the PEs spend a cycle on (executed + gated; skipped MACs take none) / (cycles x PEs): the SCALE-Sim "Overall Util" (no dataflow of SCALE-Sim skips). At most 1. */
   overall: number;
+  /** Dense-equivalent MACs (executed + gated + skipped) / (cycles x PEs): above 1 when zero skipping beats the dense peak. Equals `overall` when nothing is skipped. */
+  effective: number;
   /** Mapped PEs / PEs, averaged over folds (SCALE-Sim "Mapping Efficiency"). Layer reports only; network: cycle-weighted mean. */
   mappingEfficiency: number;
   /** MAC slots used / PE-cycles of the folds, averaged over folds, no stalls (SCALE-Sim "Compute Util"). Network: cycle-weighted mean. */
@@ -150,6 +152,18 @@ export function resolveDensities(layer: AccelLayer, data?: SimulationData): Dens
     input = measure(data.input, data.inputZeroPoint ?? 0);
     source = 'measured';
   }
+  if (data.activity !== undefined) {
+    const nnz = data.activity.rowNnz;
+    const rows = layer.N * layer.H * layer.C;
+    if (!(nnz instanceof Int32Array) || nnz.length !== rows) throw new SchemaError(OP, 'data.activity.rowNnz', `data.activity.rowNnz must be an Int32Array of N*H*C = ${fmt(rows)} counts for layer ${JSON.stringify(layer.name)}.`, 'pass result.counts.rowNnz of conv2dZeroSkip on this layer.');
+    if (typeof data.activity.macsExecuted !== 'number' || !(data.activity.macsExecuted >= 0 && data.activity.macsExecuted <= layer.macs)) throw new SchemaError(OP, 'data.activity.macsExecuted', `data.activity.macsExecuted = ${fmt(data.activity.macsExecuted)} must be a number in [0, ${fmt(layer.macs)}].`, 'pass result.feie.zeroSkip.macs of conv2dZeroSkip on this layer.');
+    if (data.input === undefined) {
+      let nz = 0;
+      for (let i = 0; i < nnz.length; i++) nz += nnz[i];
+      input = nz / (layer.N * layer.H * layer.W * layer.C);
+      source = 'measured';
+    }
+  }
   if (data.weights !== undefined) {
     const n = layer.M * layer.K;
     if (data.weights.length !== n) throw new SchemaError(OP, 'data.weights', `data.weights has ${fmt(data.weights.length)} values but layer ${JSON.stringify(layer.name)} needs M*R*S*C/groups = ${fmt(n)}.`, 'pass the layer\'s whole weight tensor.');
@@ -200,9 +214,10 @@ function roofline(macs: number, cycles: number, dramBytes: number, arch: ArchSpe
   };
 }
 
-function utilization(macsTotal: number, pc: ActionCounts['peCycles'], all: number, mappingEfficiency: number, computeUtilization: number): UtilizationReport {
+function utilization(macs: ActionCounts['macs'], pc: ActionCounts['peCycles'], all: number, mappingEfficiency: number, computeUtilization: number): UtilizationReport {
   return {
-    overall: all > 0 ? macsTotal / all : 0,
+    overall: all > 0 ? (macs.total - macs.skipped) / all : 0,
+    effective: all > 0 ? macs.total / all : 0,
     mappingEfficiency,
     computeUtilization,
     lost: { edges: pc.edges / all, folding: pc.folding / all, idle: pc.idle / all },
@@ -243,7 +258,7 @@ function report(layer: AccelLayer, arch: ArchSpec, data: SimulationData | undefi
     cycles: { total: c.cycles, stall: c.stallCycles, compute: c.cycles - c.stallCycles },
     latencySeconds,
     framesPerSecond: latencySeconds > 0 ? layer.N / latencySeconds : Infinity,
-    utilization: utilization(c.macs.total, c.peCycles, all, c.mappingEfficiency, c.computeUtilization),
+    utilization: utilization(c.macs, c.peCycles, all, c.mappingEfficiency, c.computeUtilization),
     macs: { ...c.macs },
     accesses,
     energy: energyOf(c.macs, accesses, table),
@@ -326,7 +341,7 @@ export function simulateNetwork(name: string, layers: readonly AccelLayer[], arc
       cycles,
       latencySeconds,
       framesPerSecond: latencySeconds > 0 ? frames / latencySeconds : Infinity,
-      utilization: utilization(macs.total, pc, all, cycles.total > 0 ? mapW / cycles.total : 0, cycles.total > 0 ? compW / cycles.total : 0),
+      utilization: utilization(macs, pc, all, cycles.total > 0 ? mapW / cycles.total : 0, cycles.total > 0 ? compW / cycles.total : 0),
       macs,
       accesses,
       energy,

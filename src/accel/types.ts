@@ -6,6 +6,7 @@
  * @module
  */
 import type { Conv2DInfo } from '../descriptors/conv.js';
+import type { FeieActivity } from './feie.js';
 
 /**
  * One layer of a workload: the conv descriptor the kernels use plus a name. A fully connected
@@ -104,6 +105,12 @@ export interface SimulationData {
   weights?: ArrayLike<number>;
   /** Value that encodes real zero in `weights`. Default 0. */
   weightZeroPoint?: number;
+  /**
+   * Exact zero-skip counts already made by the kernel pass (conv2dZeroSkip): `{ rowNnz:
+   * result.counts.rowNnz, macsExecuted: result.feie.zeroSkip.macs }`. Used by the FEIE dataflows
+   * instead of re-counting `input`; the input density becomes `'measured'`.
+   */
+  activity?: FeieActivity;
 }
 
 /** Words per operand. `ofmap` includes partial sums. */
