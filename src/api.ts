@@ -53,3 +53,8 @@ export {
   type FeieArch, type FeieActivity, type FeieCost, type FeieReport,
   type FeieScheduleOptions, type FeieSchedule, type FeieScheduleCycle,
 } from './accel/feie.js';
+export {
+  packBits, packTernary, binaryGemm, binaryConv2d, PackedBits,
+  type PackBitsOptions, type PackTernaryOptions, type BinaryOutputParams, type BinaryGemmParams, type BinaryConv2DParams,
+} from './ops/binary.js';
+export { WORD_BITS, OVERREAD_BYTES, wordsFor, wordsPerRow, type BitKind, type BinaryOutput } from './binary/conventions.js';

@@ -10,3 +10,4 @@ export * from './conv.js';
 export * from './pool.js';
 export * from './softmax.js';
 export * from './feie.js';
+export * from './binary.js';
