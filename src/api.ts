@@ -28,6 +28,11 @@ export {
   type CalibrateOptions,
   type QuantizeWeightsOptions,
   type QuantizedWeights,
+  binarize,
+  ternarize,
+  type BinaryQuantOptions,
+  type TernaryQuantOptions,
+  type BinaryWeights,
 } from './quant/index.js';
 export { conv2dInfo, convWeightInfo, type Conv2DInfo, type Conv2DOptions, type ConvWeightInfo, type AutoPad, type ActivationLayout, type WeightLayout } from './descriptors/conv.js';
 export type { QuantParams, Requantize } from './descriptors/output-stage.js';
