@@ -69,6 +69,7 @@ export interface WasmKernels {
   b1_popcounts(src: number, count: number, stride: number, words: number, out: number): void;
   // assembly/binary/gemm.ts
   b1b1_gemm_xnor(M: number, N: number, Kw: number, Kbits: number, a: number, lda: number, b: number, ldb: number, c: number, ldc: number): void;
+  b1b1_gemm_xnor_u64(M: number, N: number, Kw: number, Kbits: number, a: number, lda: number, b: number, ldb: number, c: number, ldc: number): void;
   t2t2_gemm(M: number, N: number, Kw: number, a: number, lda: number, b: number, ldb: number, c: number, ldc: number): void;
   b1u8_gemm(M: number, N: number, T: number, Cs: number, a: number, lda: number, b: number, ldb: number, wps: number, c: number, ldc: number): void;
   t2u8_gemm(M: number, N: number, T: number, Cs: number, a: number, lda: number, b: number, ldb: number, wps: number, c: number, ldc: number): void;

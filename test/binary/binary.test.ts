@@ -148,6 +148,22 @@ describe('binaryGemm', () => {
     });
   }
 
+  it('both XNOR popcount variants (v128 / u64) agree with the reference on every build', () => {
+    for (const [M, N, K] of [[1, 1, 1], [3, 5, 64], [5, 9, 130], [6, 8, 2048], [7, 3, 2050]] as const) {
+      const a = signs(M * K, K + 5), b = signs(N * K, K + 6);
+      const ref = intGemmRef(a, b, M, N, K);
+      for (const f of ['b1b1_gemm_xnor', 'b1b1_gemm_xnor_u64'] as const) {
+        expectAllAgree(`${f} ${M}x${N}x${K}`, ref, perBuild((e) => {
+          const pa = packBits(e, { data: a, shape: [M, K] }), pb = packBits(e, { data: b, shape: [N, K] });
+          const c = e.tensor('int32', [M, N]);
+          e.kernels[f](M, N, Math.ceil(K / 64), K, pa.ptr, pa.wordsPerRow, pb.ptr, pb.wordsPerRow, c.ptr, N);
+          pa.dispose(); pb.dispose();
+          return c;
+        }));
+      }
+    }
+  });
+
   it('all-ones and all-zeros give +-K', () => {
     for (const e of engines) {
       const K = 65;
