@@ -8,18 +8,18 @@ export function peak_xnor_u64_macs_per_iter(): i32 {
   return 9 * 64;
 }
 
-/** `iters` iterations of 9 u64 XOR + popcount + add (3 "activation" x 3 "weight" words). */
+/** `iters` iterations of 9 u64 XOR + popcount + i64 add (3 "activation" x 3 "weight" words). */
 export function peak_xnor_u64(iters: i32, seed: i32, p: usize): i32 {
   for (let i = 0; i < 16; i++) store<i32>(p + (<usize>i << 2), seed * (i + 1) + i);
-  let s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0, s8 = 0;
+  let s0: u64 = 0, s1: u64 = 0, s2: u64 = 0, s3: u64 = 0, s4: u64 = 0, s5: u64 = 0, s6: u64 = 0, s7: u64 = 0, s8: u64 = 0;
   for (let i = 0; i < iters; i++) {
     const a0 = load<u64>(p), a1 = load<u64>(p, 8), a2 = load<u64>(p, 16);
     const b0 = load<u64>(p, 24), b1 = load<u64>(p, 32), b2 = load<u64>(p, 40);
-    s0 += <i32>popcnt<u64>(a0 ^ b0); s1 += <i32>popcnt<u64>(a0 ^ b1); s2 += <i32>popcnt<u64>(a0 ^ b2);
-    s3 += <i32>popcnt<u64>(a1 ^ b0); s4 += <i32>popcnt<u64>(a1 ^ b1); s5 += <i32>popcnt<u64>(a1 ^ b2);
-    s6 += <i32>popcnt<u64>(a2 ^ b0); s7 += <i32>popcnt<u64>(a2 ^ b1); s8 += <i32>popcnt<u64>(a2 ^ b2);
+    s0 += popcnt<u64>(a0 ^ b0); s1 += popcnt<u64>(a0 ^ b1); s2 += popcnt<u64>(a0 ^ b2);
+    s3 += popcnt<u64>(a1 ^ b0); s4 += popcnt<u64>(a1 ^ b1); s5 += popcnt<u64>(a1 ^ b2);
+    s6 += popcnt<u64>(a2 ^ b0); s7 += popcnt<u64>(a2 ^ b1); s8 += popcnt<u64>(a2 ^ b2);
   }
-  return s0 + s1 + s2 + s3 + s4 + s5 + s6 + s7 + s8;
+  return <i32>(s0 + s1 + s2 + s3 + s4 + s5 + s6 + s7 + s8);
 }
 
 /** 1-bit MACs per iteration of {@link peak_xnor_v128}: 9 x 128 (0 without SIMD). */
