@@ -60,8 +60,11 @@ for (const isa of isas) {
   const e = await init({ isa });
   const peakU64 = peak(e, 'peak_xnor_u64', e.kernels.peak_xnor_u64_macs_per_iter());
   const peakV128 = peak(e, 'peak_xnor_v128', e.kernels.peak_xnor_v128_macs_per_iter());
-  const binPeak = Math.max(peakU64, peakV128 ?? 0);
+  // The probe is repeated after the workloads and the better value kept: on a shared box one
+  // probe can land in a slow patch and make fractions exceed 1.
+  let binPeak = Math.max(peakU64, peakV128 ?? 0);
   console.log(JSON.stringify({ isa, probe: 'xor+popcount', u64: +peakU64.toFixed(1), v128: peakV128 === undefined ? null : +peakV128.toFixed(1), unit: 'G 1-bit MAC/s' }));
+  const lines = [];
   for (const wl of workloads) {
     let macs, int8, bin, tern;
     if (wl.gemm) {
@@ -95,12 +98,16 @@ for (const isa of isas) {
       for (const t of [x, w, px, pw, tx, tw]) t.dispose();
     }
     const g = (t) => +(macs / t.cpuMs / 1e6).toFixed(1);
-    console.log(JSON.stringify({
+    lines.push(() => JSON.stringify({
       isa, workload: wl.name, macs,
       int8: { ...int8, GMACs: g(int8) },
       binary: { ...bin, GMACs: g(bin), speedupVsInt8: +(int8.cpuMs / bin.cpuMs).toFixed(2), fractionOfBinaryPeak: +(g(bin) / binPeak).toFixed(3) },
       ternary: { ...tern, GMACs: g(tern), speedupVsInt8: +(int8.cpuMs / tern.cpuMs).toFixed(2) },
     }));
   }
+  const again = Math.max(peak(e, 'peak_xnor_u64', e.kernels.peak_xnor_u64_macs_per_iter()), peak(e, 'peak_xnor_v128', e.kernels.peak_xnor_v128_macs_per_iter()) ?? 0);
+  binPeak = Math.max(binPeak, again);
+  console.log(JSON.stringify({ isa, probeAgain: +again.toFixed(1), peakUsed: +binPeak.toFixed(1) }));
+  for (const l of lines) console.log(l());
 }
 console.log(JSON.stringify({ end: true, loadavg: loadavg().map((v) => +v.toFixed(2)) }));
