@@ -10,6 +10,7 @@ import { Tensor } from '../runtime/tensor.js';
 import { conv2dInfo, type Conv2DInfo, type Conv2DOptions } from '../descriptors/conv.js';
 import { wordsFor, wordsPerRow, type BinaryOutput, type BitKind } from '../binary/conventions.js';
 import { checkZeroPoint } from './common.js';
+import { unpackBitsRef } from '../reference/binary.js';
 
 /**
  * A tensor of packed bits in Wasm memory: the logical shape (last axis = channels), packed
@@ -62,25 +63,7 @@ export class PackedBits {
 
   /** The values as int8 {-1, +1} (binary) or {-1, 0, +1} (ternary), in the logical shape. */
   unpack(): Int8Array {
-    const w = this.toWords();
-    const { rows, channels: C, groups } = this;
-    const Cg = C / groups;
-    const WG = wordsFor(Cg);
-    const out = new Int8Array(rows * C);
-    const bit = (i: number) => (w[i >>> 5] >>> (i & 31)) & 1;
-    for (let r = 0; r < rows; r++) {
-      for (let g = 0; g < groups; g++) {
-        const seg = (r * groups + g) * WG;
-        for (let c = 0; c < Cg; c++) {
-          if (this.kind === 'binary') out[r * C + g * Cg + c] = bit(seg * 64 + c) ? -1 : 1;
-          else {
-            const i = seg * 128 + (c >>> 6) * 128 + (c & 63);
-            out[r * C + g * Cg + c] = bit(i) ? (bit(i + 64) ? -1 : 1) : 0;
-          }
-        }
-      }
-    }
-    return out;
+    return unpackBitsRef(this.toWords(), this.rows, this.channels, this.groups, this.kind);
   }
 
   /** Sum of the values of each row (n - 2 * popcount for binary): the zero-point correction's weight sums. */

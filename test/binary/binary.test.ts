@@ -194,7 +194,7 @@ describe('binaryGemm', () => {
     expectAllAgree('int8', binaryOutputRef(acc, M, N, 'int8', { scale, bias, lo: -100, hi: 90, zeroPoint: 4 }), run({ output: 'int8', scale, bias, clamp: [-100, 90], zeroPoint: 4 }));
     expectAllAgree('int8 halves', binaryOutputRef(acc, M, N, 'int8', { scale: new Float32Array(N).fill(0.5) }), run({ output: 'int8', scale: 0.5 }));
     expectAllAgree('bits', binaryOutputRef(acc, M, N, 'bits', { scale, bias }), run({ output: 'bits', scale, bias }));
-    expectAllAgree('bits grouped', binaryOutputRef(acc, M, N - 1, 'bits', { scale, groups: 4 }).length ? binaryOutputRef(intGemmRef(a, b.slice(0, 36 * K), M, 36, K), M, 36, 'bits', { scale, groups: 4 }) : [], perBuild((e) => {
+    expectAllAgree('bits grouped', binaryOutputRef(intGemmRef(a, b.slice(0, 36 * K), M, 36, K), M, 36, 'bits', { scale, groups: 4 }), perBuild((e) => {
       const pa = packBits(e, { data: a, shape: [M, K] }), pb = packBits(e, { data: b.slice(0, 36 * K), shape: [36, K] });
       const y = binaryGemm(e, pa, pb, { output: 'bits', scale: scale.slice(0, 36), outGroups: 4 });
       pa.dispose(); pb.dispose();
