@@ -28,6 +28,11 @@ export {
   type CalibrateOptions,
   type QuantizeWeightsOptions,
   type QuantizedWeights,
+  binarize,
+  ternarize,
+  type BinaryQuantOptions,
+  type TernaryQuantOptions,
+  type BinaryWeights,
 } from './quant/index.js';
 export { conv2dInfo, convWeightInfo, type Conv2DInfo, type Conv2DOptions, type ConvWeightInfo, type AutoPad, type ActivationLayout, type WeightLayout } from './descriptors/conv.js';
 export type { QuantParams, Requantize } from './descriptors/output-stage.js';
@@ -72,3 +77,8 @@ export {
   type NetworkSummary, type SummaryRow,
 } from './nets/index.js';
 
+export {
+  packBits, packTernary, binaryGemm, binaryConv2d, PackedBits,
+  type PackBitsOptions, type PackTernaryOptions, type BinaryOutputParams, type BinaryGemmParams, type BinaryConv2DParams,
+} from './ops/binary.js';
+export { WORD_BITS, OVERREAD_BYTES, wordsFor, wordsPerRow, type BitKind, type BinaryOutput } from './binary/conventions.js';

@@ -68,4 +68,28 @@ export interface WasmKernels {
   s16_csr_spmm_direct(rowPtr: number, offs: number, vals: number, rows: number, xBase: number, P: number, accT: number, ldl: number, skipZeros: number, accumulate: number): void;
   q8_csr_rows_t(x: number, H: number, W: number, C: number, pt: number, pl: number, Hp: number, Wp: number, xzp: number, signed: number, xc: number): void;
   csr_zero_macs_direct(xBase: number, offK: number, K: number, P: number, colCount: number): number;
+  // assembly/binary/conventions.ts
+  b1_conventions(which: number): number;
+  // assembly/binary/pack.ts
+  b1_pack_f32(x: number, rows: number, C: number, groups: number, thr: number, dst: number): void;
+  b1_pack_q8(x: number, rows: number, C: number, groups: number, thr: number, signed: number, dst: number): void;
+  t2_pack_f32(x: number, rows: number, C: number, groups: number, delta: number, dst: number): void;
+  t2_pack_q8(x: number, rows: number, C: number, groups: number, zp: number, delta: number, signed: number, dst: number): void;
+  b1_popcounts(src: number, count: number, stride: number, words: number, out: number): void;
+  // assembly/binary/gemm.ts
+  b1b1_gemm_xnor(M: number, N: number, Kw: number, Kbits: number, a: number, lda: number, b: number, ldb: number, c: number, ldc: number): void;
+  b1b1_gemm_xnor_u64(M: number, N: number, Kw: number, Kbits: number, a: number, lda: number, b: number, ldb: number, c: number, ldc: number): void;
+  t2t2_gemm(M: number, N: number, Kw: number, a: number, lda: number, b: number, ldb: number, c: number, ldc: number): void;
+  b1u8_gemm(M: number, N: number, T: number, Cs: number, a: number, lda: number, b: number, ldb: number, wps: number, c: number, ldc: number): void;
+  t2u8_gemm(M: number, N: number, T: number, Cs: number, a: number, lda: number, b: number, ldb: number, wps: number, c: number, ldc: number): void;
+  // assembly/binary/conv.ts
+  b1_im2col(x: number, H: number, W: number, wpp: number, R: number, S: number, sh: number, sw: number, dh: number, dw: number, pt: number, pl: number, F: number, p0: number, rows: number, w0: number, wg: number, dst: number): void;
+  b1_pad_correct(acc: number, ldacc: number, H: number, W: number, R: number, S: number, sh: number, sw: number, dh: number, dw: number, pt: number, pl: number, F: number, p0: number, rows: number, Cg: number, Mg: number, tapPop: number): void;
+  // assembly/binary/output.ts
+  b1_output(acc: number, M: number, N: number, ldacc: number, colTerm: number, scale: number, bias: number, kind: number, lo: number, hi: number, zp: number, groups: number, out: number, ldout: number): void;
+  // assembly/binary/peak.ts
+  peak_xnor_u64(iters: number, seed: number, scratch: number): number;
+  peak_xnor_u64_macs_per_iter(): number;
+  peak_xnor_v128(iters: number, seed: number, scratch: number): number;
+  peak_xnor_v128_macs_per_iter(): number;
 }

@@ -11,7 +11,7 @@ export interface KernelInfo {
   /** Contract name without the build suffix, e.g. `q8_relu`. */
   name: string;
   /** Kernel family (folder under assembly/). */
-  family: 'common' | 'gemm' | 'conv' | 'ops' | 'quant' | 'feie' | 'sparse';
+  family: 'common' | 'gemm' | 'conv' | 'ops' | 'quant' | 'feie' | 'sparse' | 'binary';
   /** The Wasm export that implements it. */
   export: Exclude<keyof WasmKernels, 'memory' | 'heapBase' | 'buildIsa'>;
   /** One line: what it computes. */
@@ -50,6 +50,21 @@ export const KERNELS: readonly KernelInfo[] = [
     tiles: { scalar: '4x4', simd: '3x12c2', relaxed: '3x12c4hyb' },
   },
   { name: 'q8_conv_feie', family: 'feie', export: 'q8_conv_feie', summary: 'FEIE/ZASCAS zero-skipping conv: non-zero inputs streamed pixel by pixel and scattered into int32 NHWC outputs, vectorised over output channels (i16 pairs, dot); exact counts from the same pass', vectorised: ['simd', 'relaxed'] },
+  // binary / ternary (assembly/binary/, conventions in src/binary/conventions.ts). The popcount
+  // is chosen per build from measurement (bench/binary.mjs): see assembly/binary/gemm.ts.
+  { name: 'b1_pack_f32', family: 'binary', export: 'b1_pack_f32', summary: 'float32 -> bits (bit 1 = -1 where x < threshold), channels-last, any C, word-aligned groups', vectorised: ['simd', 'relaxed'] },
+  { name: 'b1_pack_q8', family: 'binary', export: 'b1_pack_q8', summary: 'int8/uint8 -> bits (x < threshold, e.g. the zero point), channels-last, any C', vectorised: ['simd', 'relaxed'] },
+  { name: 't2_pack_f32', family: 'binary', export: 't2_pack_f32', summary: 'float32 -> ternary bit-planes (nz = |x| > delta, neg = x < -delta), interleaved per word', vectorised: ['simd', 'relaxed'] },
+  { name: 't2_pack_q8', family: 'binary', export: 't2_pack_q8', summary: 'int8/uint8 -> ternary bit-planes around the zero point', vectorised: ['simd', 'relaxed'] },
+  { name: 'b1_popcounts', family: 'binary', export: 'b1_popcounts', summary: 'popcount per segment of packed words (per-tap weight counts for the pad correction)', vectorised: [] },
+  { name: 'b1b1_gemm_xnor', family: 'binary', export: 'b1b1_gemm_xnor', summary: 'C (int32) = K - 2 * popcount(A XOR B), bits x bits (XNOR-Net); SIMD builds v128 XOR + i8x16.popcnt, scalar popcnt<u64>', vectorised: ['simd', 'relaxed'], tiles: { scalar: '2x4', simd: '2x4v', relaxed: '2x4v' } },
+  { name: 'b1b1_gemm_xnor_u64', family: 'binary', export: 'b1b1_gemm_xnor_u64', summary: 'the popcnt<u64> variant of b1b1_gemm_xnor in every build, kept to re-measure the popcount choice', vectorised: [], tiles: { scalar: '2x4', simd: '2x4', relaxed: '2x4' } },
+  { name: 't2t2_gemm', family: 'binary', export: 't2t2_gemm', summary: 'C (int32) = popcount(nz) - 2 * popcount(nz & (negA ^ negB)), ternary x ternary', vectorised: [], tiles: { scalar: '2x2', simd: '2x2', relaxed: '2x2' } },
+  { name: 'b1u8_gemm', family: 'binary', export: 'b1u8_gemm', summary: 'C (int32) = sum(a) - 2 * sum of a over w = -1: binary weights x uint8 activations (BinaryConnect)', vectorised: ['simd', 'relaxed'] },
+  { name: 't2u8_gemm', family: 'binary', export: 't2u8_gemm', summary: 'C (int32) = sum of a over w = +1 - sum over w = -1: ternary weights x uint8 activations', vectorised: ['simd', 'relaxed'] },
+  { name: 'b1_im2col', family: 'binary', export: 'b1_im2col', summary: 'im2col of packed NHWC bits (whole words per tap), padded taps = 0 words', vectorised: [] },
+  { name: 'b1_pad_correct', family: 'binary', export: 'b1_pad_correct', summary: 'exact zero-padding correction of a binary conv: + sum over padded taps of (2 * popcount(w tap) - Cg)', vectorised: [] },
+  { name: 'b1_output', family: 'binary', export: 'b1_output', summary: 'binary output stage: int32 + colTerm, * scale + bias (f32) -> int32, float32 (clamp), int8 (round half to even, clamp) or bits (y < 0)', vectorised: ['simd', 'relaxed'] },
   { name: 'q8_flip_sign', family: 'common', export: 'q8_flip_sign', summary: 'x ^ 0x80: int8 <-> uint8 with the zero point moved by 128, so GEMM kernels see u8 activations and s8 weights', vectorised: ['simd', 'relaxed'] },
   {
     name: 's16_csr_spmm',

@@ -20,3 +20,4 @@ export {
 export { quantize, dequantize } from './quantize.js';
 export { calibrate, percentileRank, type CalibrateOptions } from './calibrate.js';
 export { quantizeWeights, quantizeBias, type QuantizeWeightsOptions, type QuantizedWeights } from './weights.js';
+export { binarize, ternarize, type BinaryQuantOptions, type TernaryQuantOptions, type BinaryWeights } from './binary.js';

@@ -1,0 +1,108 @@
+// Binary / ternary convolution = bit im2col + b1b1_gemm_xnor / t2t2_gemm + (binary only) the
+// exact padding correction, conventions.ts. Activations are NHWC packed rows of `wpp` words per
+// pixel; one group's segment is `wg` words at word offset w0 of each pixel.
+
+// Valid s range [sLo, sHi) of a kernel row for an output column starting at input column iw0.
+// @ts-ignore: decorator
+@inline function sRange(iw0: i32, W: i32, S: i32, dw: i32): u64 {
+  let sLo = 0;
+  if (iw0 < 0) sLo = (-iw0 + dw - 1) / dw;
+  let sHi = S;
+  const lim = W - iw0;
+  if (lim <= 0) sHi = 0;
+  else if ((S - 1) * dw >= lim) sHi = (lim + dw - 1) / dw;
+  if (sHi < sLo) sHi = sLo;
+  return (<u64>sLo << 32) | <u64>sHi;
+}
+
+/**
+ * Writes `rows` rows of R * S * wg words (taps in (r, s) order) for output pixels [p0, p0 + rows)
+ * (e = p / F, f = p % F) of one packed image x (H x W pixels of wpp words). Padded taps are 0
+ * words (+1 for binary, 0 for ternary).
+ */
+export function b1_im2col(
+  x: usize, H: i32, W: i32, wpp: i32, R: i32, S: i32,
+  sh: i32, sw: i32, dh: i32, dw: i32, pt: i32, pl: i32, F: i32,
+  p0: i32, rows: i32, w0: i32, wg: i32, dst: usize,
+): void {
+  const tapBytes = <usize>wg << 3;
+  const K = <usize>(R * S) * tapBytes;
+  let e = p0 / F;
+  let f = p0 - e * F;
+  for (let p = 0; p < rows; p++) {
+    const row = dst + <usize>p * K;
+    const ih0 = e * sh - pt;
+    const iw0 = f * sw - pl;
+    const sr = sRange(iw0, W, S, dw);
+    const sLo = <i32>(sr >> 32), sHi = <i32>(sr & 0xffffffff);
+    for (let r = 0; r < R; r++) {
+      const ih = ih0 + r * dh;
+      const d = row + <usize>(r * S) * tapBytes;
+      if (<u32>ih >= <u32>H || sLo >= sHi) {
+        memory.fill(d, 0, <usize>S * tapBytes);
+        continue;
+      }
+      if (sLo > 0) memory.fill(d, 0, <usize>sLo * tapBytes);
+      for (let s = sLo; s < sHi; s++) {
+        const src = x + ((<usize>((ih * W + iw0 + s * dw) * wpp + w0)) << 3);
+        const dd = d + <usize>s * tapBytes;
+        if (wg == 1) store<u64>(dd, load<u64>(src));
+        else memory.copy(dd, src, tapBytes);
+      }
+      if (sHi < S) memory.fill(d + <usize>sHi * tapBytes, 0, <usize>(S - sHi) * tapBytes);
+    }
+    f++;
+    if (f == F) {
+      f = 0;
+      e++;
+    }
+  }
+}
+
+/**
+ * Exact zero-padding correction of a binary conv computed on +1-padded im2col rows: for output
+ * pixels [p0, p0 + rows) and filters [0, Mg) of one group, acc[p, m] += sum over padded taps t of
+ * (2 * tapPop[m, t] - Cg), tapPop = per (filter, tap) popcounts (b1_popcounts), R * S per filter.
+ * Interior pixels are skipped.
+ */
+export function b1_pad_correct(
+  acc: usize, ldacc: i32, H: i32, W: i32, R: i32, S: i32,
+  sh: i32, sw: i32, dh: i32, dw: i32, pt: i32, pl: i32, F: i32,
+  p0: i32, rows: i32, Cg: i32, Mg: i32, tapPop: usize,
+): void {
+  const RS = R * S;
+  let e = p0 / F;
+  let f = p0 - e * F;
+  for (let p = 0; p < rows; p++) {
+    const ih0 = e * sh - pt;
+    const iw0 = f * sw - pl;
+    const sr = sRange(iw0, W, S, dw);
+    const sLo = <i32>(sr >> 32), sHi = <i32>(sr & 0xffffffff);
+    let rLo = 0;
+    while (rLo < R && ih0 + rLo * dh < 0) rLo++;
+    let rHi = R;
+    while (rHi > rLo && ih0 + (rHi - 1) * dh >= H) rHi--;
+    if (rLo > 0 || rHi < R || sLo > 0 || sHi < S) {
+      const npad = RS - (rHi - rLo) * (sHi - sLo);
+      const row = acc + ((<usize>p * ldacc) << 2);
+      for (let m = 0; m < Mg; m++) {
+        const tp = tapPop + ((<usize>m * RS) << 2);
+        let s = 0;
+        for (let r = 0; r < R; r++) {
+          const inR = r >= rLo && r < rHi;
+          for (let q = 0; q < S; q++) {
+            if (inR && q >= sLo && q < sHi) continue;
+            s += load<i32>(tp + (<usize>(r * S + q) << 2));
+          }
+        }
+        const o = row + (<usize>m << 2);
+        store<i32>(o, load<i32>(o) + 2 * s - npad * Cg);
+      }
+    }
+    f++;
+    if (f == F) {
+      f = 0;
+      e++;
+    }
+  }
+}

@@ -1,0 +1,304 @@
+// Binary and ternary GEMMs: C[m, n] (int32) = dot(row m of A, row n of B) under conventions.ts.
+// Rows are packed words (lda / ldb in words) or uint8 bytes (lda in bytes); ldc in elements.
+// Popcount per build, from measurement (bench/binary.mjs, b1b1_gemm_xnor vs b1b1_gemm_xnor_u64
+// on the same data and load): the SIMD builds' XNOR GEMM uses v128 XOR + i8x16.popcnt, which
+// beat popcnt<u64> in the GEMM here even though the two register probes were about equal; the
+// ternary GEMM keeps popcnt<u64> (its interleaved planes would need shuffles for v128).
+
+// @ts-ignore: decorator
+@inline function pc(x: u64): i32 {
+  return <i32>popcnt<u64>(x);
+}
+
+/**
+ * XNOR-popcount GEMM: C[m, n] = Kbits - 2 * popcount(A[m] XOR B[n]) over Kw words (pad bits 0
+ * in both). Register tile 2 x 4. SIMD builds: v128 XOR + i8x16.popcnt into byte counters
+ * (widened every 31 steps); scalar build: {@link b1b1_gemm_xnor_u64}.
+ */
+export function b1b1_gemm_xnor(M: i32, N: i32, Kw: i32, Kbits: i32, a: usize, lda: i32, b: usize, ldb: i32, c: usize, ldc: i32): void {
+  const la = <usize>lda << 3, lb = <usize>ldb << 3, lc = <usize>ldc << 2;
+  let m = 0;
+  if (ASC_FEATURE_SIMD) {
+    // v128 XOR + i8x16.popcnt: faster than popcnt<u64> in the SIMD builds here (bench/binary.mjs).
+    for (; m + 2 <= M; m += 2) {
+      const a0 = a + <usize>m * la, a1 = a0 + la;
+      const c0 = c + <usize>m * lc, c1 = c0 + lc;
+      let n = 0;
+      for (; n + 4 <= N; n += 4) {
+        const b0 = b + <usize>n * lb;
+        const o = <usize>n << 2;
+        xnorTile2x4(a0, a1, b0, lb, Kw, Kbits, c0 + o, c1 + o);
+      }
+      for (; n < N; n++) {
+        const b0 = b + <usize>n * lb;
+        store<i32>(c0 + (<usize>n << 2), Kbits - 2 * xorPop(a0, b0, Kw));
+        store<i32>(c1 + (<usize>n << 2), Kbits - 2 * xorPop(a1, b0, Kw));
+      }
+    }
+    for (; m < M; m++) {
+      const a0 = a + <usize>m * la, c0 = c + <usize>m * lc;
+      for (let n = 0; n < N; n++) store<i32>(c0 + (<usize>n << 2), Kbits - 2 * xorPop(a0, b + <usize>n * lb, Kw));
+    }
+    return;
+  }
+  b1b1_gemm_xnor_u64(M, N, Kw, Kbits, a, lda, b, ldb, c, ldc);
+}
+
+/**
+ * The popcnt<u64> variant of {@link b1b1_gemm_xnor} (the scalar build's path), exported in every
+ * build so that the choice between the two popcounts can be re-measured (bench/binary.mjs).
+ * Register tile 2 x 4 (2 + 4 word loads feed 8 XOR + popcount per k word).
+ */
+export function b1b1_gemm_xnor_u64(M: i32, N: i32, Kw: i32, Kbits: i32, a: usize, lda: i32, b: usize, ldb: i32, c: usize, ldc: i32): void {
+  const la = <usize>lda << 3, lb = <usize>ldb << 3, lc = <usize>ldc << 2;
+  let m = 0;
+  for (; m + 2 <= M; m += 2) {
+    const a0 = a + <usize>m * la, a1 = a0 + la;
+    const c0 = c + <usize>m * lc, c1 = c0 + lc;
+    let n = 0;
+    for (; n + 4 <= N; n += 4) {
+      const b0 = b + <usize>n * lb, b1 = b0 + lb, b2 = b1 + lb, b3 = b2 + lb;
+      let s00 = 0, s01 = 0, s02 = 0, s03 = 0, s10 = 0, s11 = 0, s12 = 0, s13 = 0;
+      for (let k: usize = 0; k < (<usize>Kw << 3); k += 8) {
+        const x0 = load<u64>(a0 + k), x1 = load<u64>(a1 + k);
+        const w0 = load<u64>(b0 + k), w1 = load<u64>(b1 + k), w2 = load<u64>(b2 + k), w3 = load<u64>(b3 + k);
+        s00 += pc(x0 ^ w0); s01 += pc(x0 ^ w1); s02 += pc(x0 ^ w2); s03 += pc(x0 ^ w3);
+        s10 += pc(x1 ^ w0); s11 += pc(x1 ^ w1); s12 += pc(x1 ^ w2); s13 += pc(x1 ^ w3);
+      }
+      const o = <usize>n << 2;
+      store<i32>(c0 + o, Kbits - 2 * s00); store<i32>(c0 + o, Kbits - 2 * s01, 4);
+      store<i32>(c0 + o, Kbits - 2 * s02, 8); store<i32>(c0 + o, Kbits - 2 * s03, 12);
+      store<i32>(c1 + o, Kbits - 2 * s10); store<i32>(c1 + o, Kbits - 2 * s11, 4);
+      store<i32>(c1 + o, Kbits - 2 * s12, 8); store<i32>(c1 + o, Kbits - 2 * s13, 12);
+    }
+    for (; n < N; n++) {
+      const b0 = b + <usize>n * lb;
+      let s0 = 0, s1 = 0;
+      for (let k: usize = 0; k < (<usize>Kw << 3); k += 8) {
+        const w = load<u64>(b0 + k);
+        s0 += pc(load<u64>(a0 + k) ^ w);
+        s1 += pc(load<u64>(a1 + k) ^ w);
+      }
+      store<i32>(c0 + (<usize>n << 2), Kbits - 2 * s0);
+      store<i32>(c1 + (<usize>n << 2), Kbits - 2 * s1);
+    }
+  }
+  for (; m < M; m++) {
+    const a0 = a + <usize>m * la, c0 = c + <usize>m * lc;
+    for (let n = 0; n < N; n++) {
+      const b0 = b + <usize>n * lb;
+      let s = 0;
+      for (let k: usize = 0; k < (<usize>Kw << 3); k += 8) s += pc(load<u64>(a0 + k) ^ load<u64>(b0 + k));
+      store<i32>(c0 + (<usize>n << 2), Kbits - 2 * s);
+    }
+  }
+}
+
+// Sum of the 16 bytes of v (u8 counts) as i32 lanes (4 partial sums).
+// @ts-ignore: decorator
+@inline function widen(v: v128): v128 {
+  return i32x4.extadd_pairwise_i16x8_u(i16x8.extadd_pairwise_i8x16_u(v));
+}
+
+// [sum(a), sum(b), sum(c), sum(d)] of four i32x4.
+// @ts-ignore: decorator
+@inline function hsum4(a: v128, b: v128, c: v128, d: v128): v128 {
+  const ab = i32x4.add(i32x4.shuffle(a, b, 0, 2, 4, 6), i32x4.shuffle(a, b, 1, 3, 5, 7));
+  const cd = i32x4.add(i32x4.shuffle(c, d, 0, 2, 4, 6), i32x4.shuffle(c, d, 1, 3, 5, 7));
+  return i32x4.add(i32x4.shuffle(ab, cd, 0, 2, 4, 6), i32x4.shuffle(ab, cd, 1, 3, 5, 7));
+}
+
+/** popcount(a XOR b) over Kw words with v128 loads (the odd last word zero-extended). */
+function xorPop(a: usize, b: usize, Kw: i32): i32 {
+  let t = i32x4.splat(0);
+  const end = <usize>Kw << 3;
+  let k: usize = 0;
+  while (k + 16 <= end) {
+    let acc = i8x16.splat(0);
+    // at most 31 byte-count adds of <= 8 before widening
+    const stop = min(end & ~15, k + 31 * 16);
+    for (; k < stop; k += 16) acc = i8x16.add(acc, i8x16.popcnt(v128.xor(v128.load(a + k), v128.load(b + k))));
+    t = i32x4.add(t, widen(acc));
+  }
+  let s = i32x4.extract_lane(t, 0) + i32x4.extract_lane(t, 1) + i32x4.extract_lane(t, 2) + i32x4.extract_lane(t, 3);
+  if (k < end) s += <i32>popcnt<u64>(load<u64>(a + k) ^ load<u64>(b + k));
+  return s;
+}
+
+/** 2 rows of A x 4 rows of B (stride lb bytes), 8 byte-count accumulators, 4 results per row. */
+// @ts-ignore: decorator
+@inline function xnorTile2x4(a0: usize, a1: usize, b0: usize, lb: usize, Kw: i32, Kbits: i32, c0: usize, c1: usize): void {
+  const b1 = b0 + lb, b2 = b1 + lb, b3 = b2 + lb;
+  const z = i32x4.splat(0);
+  let t00 = z, t01 = z, t02 = z, t03 = z, t10 = z, t11 = z, t12 = z, t13 = z;
+  const end = <usize>Kw << 3;
+  const vend = end & ~15;
+  let k: usize = 0;
+  while (k < vend) {
+    let s00 = z, s01 = z, s02 = z, s03 = z, s10 = z, s11 = z, s12 = z, s13 = z;
+    const stop = min(vend, k + 31 * 16);
+    for (; k < stop; k += 16) {
+      const x0 = v128.load(a0 + k), x1 = v128.load(a1 + k);
+      let w = v128.load(b0 + k);
+      s00 = i8x16.add(s00, i8x16.popcnt(v128.xor(x0, w))); s10 = i8x16.add(s10, i8x16.popcnt(v128.xor(x1, w)));
+      w = v128.load(b1 + k);
+      s01 = i8x16.add(s01, i8x16.popcnt(v128.xor(x0, w))); s11 = i8x16.add(s11, i8x16.popcnt(v128.xor(x1, w)));
+      w = v128.load(b2 + k);
+      s02 = i8x16.add(s02, i8x16.popcnt(v128.xor(x0, w))); s12 = i8x16.add(s12, i8x16.popcnt(v128.xor(x1, w)));
+      w = v128.load(b3 + k);
+      s03 = i8x16.add(s03, i8x16.popcnt(v128.xor(x0, w))); s13 = i8x16.add(s13, i8x16.popcnt(v128.xor(x1, w)));
+    }
+    t00 = i32x4.add(t00, widen(s00)); t01 = i32x4.add(t01, widen(s01)); t02 = i32x4.add(t02, widen(s02)); t03 = i32x4.add(t03, widen(s03));
+    t10 = i32x4.add(t10, widen(s10)); t11 = i32x4.add(t11, widen(s11)); t12 = i32x4.add(t12, widen(s12)); t13 = i32x4.add(t13, widen(s13));
+  }
+  let r0 = hsum4(t00, t01, t02, t03), r1 = hsum4(t10, t11, t12, t13);
+  if (k < end) {
+    // odd last word: one u64 per pair
+    const x0 = load<u64>(a0 + k), x1 = load<u64>(a1 + k);
+    const w0 = load<u64>(b0 + k), w1 = load<u64>(b1 + k), w2 = load<u64>(b2 + k), w3 = load<u64>(b3 + k);
+    r0 = i32x4.add(r0, i32x4(<i32>popcnt<u64>(x0 ^ w0), <i32>popcnt<u64>(x0 ^ w1), <i32>popcnt<u64>(x0 ^ w2), <i32>popcnt<u64>(x0 ^ w3)));
+    r1 = i32x4.add(r1, i32x4(<i32>popcnt<u64>(x1 ^ w0), <i32>popcnt<u64>(x1 ^ w1), <i32>popcnt<u64>(x1 ^ w2), <i32>popcnt<u64>(x1 ^ w3)));
+  }
+  const kb = i32x4.splat(Kbits);
+  v128.store(c0, i32x4.sub(kb, i32x4.shl(r0, 1)));
+  v128.store(c1, i32x4.sub(kb, i32x4.shl(r1, 1)));
+}
+
+/**
+ * Ternary x ternary GEMM over Kw word pairs (nz, neg): C[m, n] = popcount(nz) -
+ * 2 * popcount(nz & (negA ^ negB)) with nz = nzA & nzB. Register tile 2 x 2.
+ */
+export function t2t2_gemm(M: i32, N: i32, Kw: i32, a: usize, lda: i32, b: usize, ldb: i32, c: usize, ldc: i32): void {
+  const la = <usize>lda << 3, lb = <usize>ldb << 3, lc = <usize>ldc << 2;
+  const kEnd = <usize>Kw << 4;
+  let m = 0;
+  for (; m + 2 <= M; m += 2) {
+    const a0 = a + <usize>m * la, a1 = a0 + la;
+    const c0 = c + <usize>m * lc, c1 = c0 + lc;
+    let n = 0;
+    for (; n + 2 <= N; n += 2) {
+      const b0 = b + <usize>n * lb, b1 = b0 + lb;
+      let s00 = 0, s01 = 0, s10 = 0, s11 = 0;
+      for (let k: usize = 0; k < kEnd; k += 16) {
+        const z0 = load<u64>(a0 + k), g0 = load<u64>(a0 + k, 8), z1 = load<u64>(a1 + k), g1 = load<u64>(a1 + k, 8);
+        const y0 = load<u64>(b0 + k), h0 = load<u64>(b0 + k, 8), y1 = load<u64>(b1 + k), h1 = load<u64>(b1 + k, 8);
+        let t = z0 & y0; s00 += pc(t) - 2 * pc(t & (g0 ^ h0));
+        t = z0 & y1; s01 += pc(t) - 2 * pc(t & (g0 ^ h1));
+        t = z1 & y0; s10 += pc(t) - 2 * pc(t & (g1 ^ h0));
+        t = z1 & y1; s11 += pc(t) - 2 * pc(t & (g1 ^ h1));
+      }
+      const o = <usize>n << 2;
+      store<i32>(c0 + o, s00); store<i32>(c0 + o, s01, 4);
+      store<i32>(c1 + o, s10); store<i32>(c1 + o, s11, 4);
+    }
+    for (; n < N; n++) {
+      const b0 = b + <usize>n * lb;
+      let s0 = 0, s1 = 0;
+      for (let k: usize = 0; k < kEnd; k += 16) {
+        const y = load<u64>(b0 + k), h = load<u64>(b0 + k, 8);
+        let t = load<u64>(a0 + k) & y; s0 += pc(t) - 2 * pc(t & (load<u64>(a0 + k, 8) ^ h));
+        t = load<u64>(a1 + k) & y; s1 += pc(t) - 2 * pc(t & (load<u64>(a1 + k, 8) ^ h));
+      }
+      store<i32>(c0 + (<usize>n << 2), s0);
+      store<i32>(c1 + (<usize>n << 2), s1);
+    }
+  }
+  for (; m < M; m++) {
+    const a0 = a + <usize>m * la, c0 = c + <usize>m * lc;
+    for (let n = 0; n < N; n++) {
+      const b0 = b + <usize>n * lb;
+      let s = 0;
+      for (let k: usize = 0; k < kEnd; k += 16) {
+        const t = load<u64>(a0 + k) & load<u64>(b0 + k);
+        s += pc(t) - 2 * pc(t & (load<u64>(a0 + k, 8) ^ load<u64>(b0 + k, 8)));
+      }
+      store<i32>(c0 + (<usize>n << 2), s);
+    }
+  }
+}
+
+// 16 bits of a word -> a 16-byte mask (0xff where the bit is set).
+// @ts-ignore: decorator
+@inline function bitsToBytes(bits: u32): v128 {
+  const v = i8x16.swizzle(i16x8.splat(<i16>bits), i8x16(0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1));
+  const sel = i8x16(1, 2, 4, 8, 16, 32, 64, -128, 1, 2, 4, 8, 16, 32, 64, -128);
+  return i8x16.eq(v128.and(v, sel), sel);
+}
+
+// sum of the bytes of a over the bits of `bits` (n <= 64 bytes), scalar.
+// @ts-ignore: decorator
+@inline function maskedSum(a: usize, bits: u64): i32 {
+  let s = 0;
+  while (bits) {
+    s += <i32>load<u8>(a + <usize>ctz<u64>(bits));
+    bits &= bits - 1;
+  }
+  return s;
+}
+
+// sum over set bits of one weight word of the n (<= 64) uint8 values at a.
+// @ts-ignore: decorator
+@inline function wordSum(a: usize, n: i32, bits: u64): i32 {
+  if (ASC_FEATURE_SIMD) {
+    if (n == 64) {
+      let acc = i16x8.splat(0);
+      acc = i16x8.add(acc, i16x8.extadd_pairwise_i8x16_u(v128.and(v128.load(a), bitsToBytes(<u32>bits & 0xffff))));
+      acc = i16x8.add(acc, i16x8.extadd_pairwise_i8x16_u(v128.and(v128.load(a, 16), bitsToBytes(<u32>(bits >> 16) & 0xffff))));
+      acc = i16x8.add(acc, i16x8.extadd_pairwise_i8x16_u(v128.and(v128.load(a, 32), bitsToBytes(<u32>(bits >> 32) & 0xffff))));
+      acc = i16x8.add(acc, i16x8.extadd_pairwise_i8x16_u(v128.and(v128.load(a, 48), bitsToBytes(<u32>(bits >> 48)))));
+      const s = i32x4.extadd_pairwise_i16x8_u(acc);
+      return i32x4.extract_lane(s, 0) + i32x4.extract_lane(s, 1) + i32x4.extract_lane(s, 2) + i32x4.extract_lane(s, 3);
+    }
+  }
+  return maskedSum(a, bits);
+}
+
+/**
+ * Binary weights x uint8 activations (BinaryConnect inference): C[m, n] = sum_k w[n, k] * a[m, k]
+ * with w = +1 for bit 0 and -1 for bit 1, i.e. rowSum(a) - 2 * (sum of a over set bits).
+ * K = T segments of Cs values: a row is T * Cs bytes; B's segment t starts at word t * wps
+ * (conv weights packed per tap; matmul T = 1). Zero points are the output stage's (colTerm).
+ */
+export function b1u8_gemm(M: i32, N: i32, T: i32, Cs: i32, a: usize, lda: i32, b: usize, ldb: i32, wps: i32, c: usize, ldc: i32): void {
+  const WS = (Cs + 63) >> 6;
+  for (let m = 0; m < M; m++) {
+    const ar = a + <usize>m * lda;
+    let rs = 0;
+    for (let k = 0; k < T * Cs; k++) rs += <i32>load<u8>(ar + k);
+    for (let n = 0; n < N; n++) {
+      const br = b + ((<usize>n * ldb) << 3);
+      let s = 0;
+      for (let t = 0; t < T; t++) {
+        const at = ar + <usize>t * Cs;
+        const bt = br + ((<usize>t * wps) << 3);
+        for (let w = 0; w < WS; w++) s += wordSum(at + (w << 6), min(64, Cs - (w << 6)), load<u64>(bt + (<usize>w << 3)));
+      }
+      store<i32>(c + ((<usize>m * ldc + n) << 2), rs - 2 * s);
+    }
+  }
+}
+
+/**
+ * Ternary weights x uint8 activations: C[m, n] = sum over (nz & !neg) of a - sum over neg of a.
+ * Segments as in {@link b1u8_gemm}; a weight segment is WS word pairs (nz, neg).
+ */
+export function t2u8_gemm(M: i32, N: i32, T: i32, Cs: i32, a: usize, lda: i32, b: usize, ldb: i32, wps: i32, c: usize, ldc: i32): void {
+  const WS = (Cs + 63) >> 6;
+  for (let m = 0; m < M; m++) {
+    const ar = a + <usize>m * lda;
+    for (let n = 0; n < N; n++) {
+      const br = b + ((<usize>n * ldb) << 3);
+      let s = 0;
+      for (let t = 0; t < T; t++) {
+        const at = ar + <usize>t * Cs;
+        const bt = br + ((<usize>t * wps) << 3);
+        for (let w = 0; w < WS; w++) {
+          const nz = load<u64>(bt + (<usize>w << 4)), neg = load<u64>(bt + (<usize>w << 4), 8);
+          const ap = at + (w << 6), n64 = min(64, Cs - (w << 6));
+          s += wordSum(ap, n64, nz & ~neg) - wordSum(ap, n64, neg);
+        }
+      }
+      store<i32>(c + ((<usize>m * ldc + n) << 2), s);
+    }
+  }
+}

@@ -1,0 +1,113 @@
+// Binary x binary (XNOR-popcount) vs our int8 kernels on the same shapes, one build per line,
+// plus the register/L1 XOR + popcount peak (u64 popcnt and, in SIMD builds, i8x16.popcnt).
+// Run: npm run build:ts && node --no-liftoff --experimental-wasm-relaxed-simd bench/binary.mjs [reps] [isa...]
+// --no-liftoff: time TurboFan code only. Medians of `reps` timed calls (wall and process CPU)
+// after warm-up; inputs in Wasm memory, weights pre-packed (packWeights / packConvWeights /
+// packBits), outputs int32 (raw dots), so both sides do the same work: MACs = M * N * K.
+// Prints one JSON line per (build, workload) and the load average (the box is shared).
+import { loadavg, uptime } from 'node:os';
+import { binaryConv2d, binaryGemm, conv2d, init, matmul, packBits, packConvWeights, packTernary, packWeights } from '../dist/index.js';
+
+const reps = Number(process.argv[2] ?? 7);
+const isas = process.argv.length > 3 ? process.argv.slice(3) : ['simd', 'relaxed'];
+const median = (v) => [...v].sort((a, b) => a - b)[v.length >> 1];
+const cpuMs = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
+let seed = 777;
+const rnd = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 4294967296);
+
+function time(fn) {
+  const w0 = performance.now();
+  for (let i = 0; i < 2 || performance.now() - w0 < 400; i++) fn().dispose();
+  const wall = [], cpu = [];
+  for (let r = 0; r < reps; r++) {
+    const c0 = cpuMs(), t0 = performance.now();
+    fn().dispose();
+    wall.push(performance.now() - t0);
+    cpu.push(cpuMs() - c0);
+  }
+  return { wallMs: median(wall), cpuMs: median(cpu) };
+}
+
+function peak(e, name, per) {
+  if (!per) return undefined;
+  const p = e.heap.alloc('bench', 128);
+  e.kernels[name](1e6, 1, p);
+  const iters = 2e7, t = [];
+  for (let r = 0; r < reps; r++) {
+    const t0 = performance.now();
+    e.kernels[name](iters, r, p);
+    t.push(performance.now() - t0);
+  }
+  e.heap.release(p);
+  return (iters * per) / Math.min(...t) / 1e6; // G 1-bit MACs/s, best run (a peak)
+}
+
+const i8 = (n) => Int8Array.from({ length: n }, () => Math.floor(rnd() * 256) - 128);
+const pm = (n) => Float32Array.from({ length: n }, () => (rnd() < 0.5 ? -1 : 1));
+const pmt = (n) => Float32Array.from({ length: n }, () => Math.floor(rnd() * 3) - 1);
+
+const workloads = [
+  { name: 'gemm_1024^3', gemm: [1024, 1024, 1024] },
+  { name: 'vgg16_conv3_1', conv: { H: 56, W: 56, C: 128, M: 256, R: 3, S: 3, pads: 1 } },
+  { name: 'resnet50_3x3', conv: { H: 28, W: 28, C: 128, M: 128, R: 3, S: 3, pads: 1 } },
+];
+
+console.log(JSON.stringify({ uptimeS: Math.round(uptime()), loadavg: loadavg().map((v) => +v.toFixed(2)), reps, node: process.version }));
+for (const isa of isas) {
+  const e = await init({ isa });
+  const peakU64 = peak(e, 'peak_xnor_u64', e.kernels.peak_xnor_u64_macs_per_iter());
+  const peakV128 = peak(e, 'peak_xnor_v128', e.kernels.peak_xnor_v128_macs_per_iter());
+  // The probe is repeated after the workloads and the better value kept: on a shared box one
+  // probe can land in a slow patch and make fractions exceed 1.
+  let binPeak = Math.max(peakU64, peakV128 ?? 0);
+  console.log(JSON.stringify({ isa, probe: 'xor+popcount', u64: +peakU64.toFixed(1), v128: peakV128 === undefined ? null : +peakV128.toFixed(1), unit: 'G 1-bit MAC/s' }));
+  const lines = [];
+  for (const wl of workloads) {
+    let macs, int8, bin, tern;
+    if (wl.gemm) {
+      const [M, N, K] = wl.gemm;
+      macs = M * N * K;
+      const a = e.tensor('int8', [M, K], i8(M * K));
+      const w = packWeights(e, { data: i8(N * K), shape: [N, K] }, { layout: 'nk' });
+      int8 = time(() => matmul(e, a, w));
+      const pa = packBits(e, { data: pm(M * K), shape: [M, K] }), pb = packBits(e, { data: pm(N * K), shape: [N, K] });
+      bin = time(() => binaryGemm(e, pa, pb));
+      // The popcount choice: the same GEMM through the raw kernels, v128 (b1b1_gemm_xnor in SIMD
+      // builds) vs popcnt<u64> (b1b1_gemm_xnor_u64), same operands, same output buffer.
+      const c = e.tensor('int32', [M, N]);
+      const raw = (f) => time(() => (e.kernels[f](M, N, K / 64, K, pa.ptr, pa.wordsPerRow, pb.ptr, pb.wordsPerRow, c.ptr, N), { dispose() {} }));
+      const vr = raw('b1b1_gemm_xnor'), ur = raw('b1b1_gemm_xnor_u64');
+      c.dispose();
+      console.log(JSON.stringify({ isa, popcountChoice: wl.name, b1b1_gemm_xnor: { ...vr, GMACs: +(macs / vr.cpuMs / 1e6).toFixed(1) }, b1b1_gemm_xnor_u64: { ...ur, GMACs: +(macs / ur.cpuMs / 1e6).toFixed(1) } }));
+      const ta = packTernary(e, { data: pmt(M * K), shape: [M, K] }), tb = packTernary(e, { data: pmt(N * K), shape: [N, K] });
+      tern = time(() => binaryGemm(e, ta, tb));
+      for (const t of [a, w, pa, pb, ta, tb]) t.dispose();
+    } else {
+      const { H, W, C, M, R, S, pads } = wl.conv;
+      macs = H * W * M * R * S * C; // stride 1, same padding
+      const x = e.tensor('int8', [1, H, W, C], i8(H * W * C));
+      const w = packConvWeights(e, { data: i8(M * R * S * C), shape: [M, R, S, C] });
+      int8 = time(() => conv2d(e, x, w, { pads }));
+      const px = packBits(e, { data: pm(H * W * C), shape: [1, H, W, C] }), pw = packBits(e, { data: pm(M * R * S * C), shape: [M, R, S, C] });
+      bin = time(() => binaryConv2d(e, px, pw, { pads }));
+      const tx = packTernary(e, { data: pmt(H * W * C), shape: [1, H, W, C] }), tw = packTernary(e, { data: pmt(M * R * S * C), shape: [M, R, S, C] });
+      tern = time(() => binaryConv2d(e, tx, tw, { pads }));
+      for (const t of [x, w, px, pw, tx, tw]) t.dispose();
+    }
+    const g = (t) => +(macs / t.cpuMs / 1e6).toFixed(1);
+    lines.push(() => JSON.stringify({
+      isa, workload: wl.name, macs,
+      int8: { ...int8, GMACs: g(int8) },
+      binary: { ...bin, GMACs: g(bin), speedupVsInt8: +(int8.cpuMs / bin.cpuMs).toFixed(2), fractionOfBinaryPeak: +(g(bin) / binPeak).toFixed(3) },
+      ternary: { ...tern, GMACs: g(tern), speedupVsInt8: +(int8.cpuMs / tern.cpuMs).toFixed(2) },
+    }));
+  }
+  const again = Math.max(peak(e, 'peak_xnor_u64', e.kernels.peak_xnor_u64_macs_per_iter()), peak(e, 'peak_xnor_v128', e.kernels.peak_xnor_v128_macs_per_iter()) ?? 0);
+  binPeak = Math.max(binPeak, again);
+  console.log(JSON.stringify({ isa, probeAgain: +again.toFixed(1), peakUsed: +binPeak.toFixed(1) }));
+  for (const l of lines) console.log(l());
+}
+console.log(JSON.stringify({ end: true, loadavg: loadavg().map((v) => +v.toFixed(2)) }));
