@@ -1,0 +1,352 @@
+#!/usr/bin/env node
+// npm run bench: macflow's int8 GEMM / conv against ORT-web int8 + fp32 and tfjs-wasm fp32, all
+// single-threaded, side by side in one benny suite per workload. See BENCHMARKS.md.
+//
+//   node bench/run.js [--suite kernels|peers|all] [--quick] [--workload id,id]
+//                     [--json FILE] [--csv FILE] [--md FILE] [--no-liftoff] [--no-first-run]
+//
+// kernels = macflow's three builds (+ kernel-only GEMM and the peak probes); peers = the peers
+// only; all (default) = both, so ratios can be taken. --quick: few samples, for CI smoke tests.
+// The script re-executes itself under `node --experimental-wasm-relaxed-simd` (Node 20 runs the
+// relaxed build only behind it). Liftoff stays ON by default for every case alike (what users
+// get; ORT-web's 10 MB module would need ~4 s of TurboFan compile without it): each case is
+// warmed up until its timing is stable, i.e. tiered up. --no-liftoff applies to the whole
+// process, so to macflow and the peers alike.
+import { spawnSync, execSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { fileURLToPath } from 'node:url';
+
+const RELAXED_FLAG = '--experimental-wasm-relaxed-simd';
+const argv = process.argv.slice(2);
+const opts = parseArgs(argv);
+
+if (!process.execArgv.includes(RELAXED_FLAG)) {
+  const flags = [RELAXED_FLAG, ...(opts['no-liftoff'] ? ['--no-liftoff'] : [])];
+  const r = spawnSync(process.execPath, [...flags, fileURLToPath(import.meta.url), ...argv], { stdio: 'inherit' });
+  process.exit(r.status ?? 1);
+}
+
+function parseArgs(args) {
+  const o = {};
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (!a.startsWith('--')) throw new Error(`unexpected argument ${a}`);
+    const [k, v] = a.slice(2).split('=', 2);
+    if (v !== undefined) o[k] = v;
+    else if (['suite', 'json', 'csv', 'md', 'workload', 'first-run-child'].includes(k)) o[k] = args[++i];
+    else o[k] = true;
+  }
+  return o;
+}
+
+const { default: b } = await import('benny');
+const { workloads, macs } = await import('./workloads.mjs');
+const { MACFLOW_CASES, engineFor, measurePeak } = await import('./macflow.mjs');
+
+// Peers load onnxruntime-web and tfjs only when asked for.
+const loadPeers = () => import('./peers/peers.mjs');
+
+const SUITE = opts.suite ?? 'all';
+if (!['kernels', 'peers', 'all'].includes(SUITE)) throw new Error(`--suite ${SUITE}: use kernels, peers or all`);
+const QUICK = !!opts.quick;
+const WLS = opts.workload ? opts.workload.split(',').map((id) => {
+  const w = workloads.find((x) => x.id === id);
+  if (!w) throw new Error(`--workload ${id}: known are ${workloads.map((x) => x.id).join(', ')}`);
+  return w;
+}) : workloads;
+// benchmark.js options per case: full runs take >= 10 samples within ~3 s (more for slow calls).
+const CASE_OPTIONS = QUICK ? { minSamples: 3, maxTime: 0.05, initCount: 1, delay: 0 } : { minSamples: 10, maxTime: 3 };
+const WARMUP_MS = QUICK ? 30 : 1000;
+
+const median = (a) => { const s = [...a].sort((x, y) => x - y); const n = s.length; return n % 2 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2; };
+const cpuMs = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
+// Busy CPU time of the whole machine (all cores) in ms, from /proc/stat via os.cpus().
+const sysBusyMs = () => os.cpus().reduce((s, c) => s + c.times.user + c.times.nice + c.times.sys + c.times.irq, 0);
+const load = () => os.loadavg().map((x) => +x.toFixed(2));
+
+// ------------------------------------------------------------------ first-run child
+// A fresh process per (case, workload), so that no compiled module or warm cache is reused:
+// runtime init (compile + instantiate) + create (pack weights / build the session, stage input)
+// + the first call.
+if (opts['first-run-child']) {
+  const id = opts['first-run-child'];
+  const w = WLS[0];
+  const t0 = performance.now();
+  let c;
+  let initMs, createMs;
+  const mc = MACFLOW_CASES.find((x) => x.id === id);
+  if (mc) {
+    await engineFor(mc.isa);
+    initMs = performance.now() - t0;
+    c = await mc.create(w);
+  } else {
+    const { PEERS } = await loadPeers();
+    await PEERS[id].init();
+    initMs = performance.now() - t0;
+    c = await PEERS[id].create(w);
+  }
+  createMs = performance.now() - t0 - initMs;
+  const t1 = performance.now();
+  await c.run();
+  const firstCallMs = performance.now() - t1;
+  process.stdout.write(JSON.stringify({ initMs, createMs, firstCallMs, firstMs: performance.now() - t0 }) + '\n');
+  process.exit(0);
+}
+
+// ------------------------------------------------------------------ helpers
+function uptime() {
+  try { return execSync('uptime', { encoding: 'utf8' }).trim(); } catch { return `load average: ${load().join(', ')}`; }
+}
+function gitCommit() {
+  try { return execSync('git rev-parse --short HEAD', { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim(); } catch { return undefined; }
+}
+
+/**
+ * Runs `run` until at least WARMUP_MS have passed and two consecutive ~100 ms windows agree
+ * within 5 % (V8 tiers wasm up from Liftoff to TurboFan in the background), at most 10 s.
+ */
+async function warmUp(run) {
+  const t0 = performance.now();
+  let prev = Infinity;
+  for (;;) {
+    let k = 0; const t = performance.now();
+    while (k < 2 || performance.now() - t < (QUICK ? 10 : 100)) { await run(); k++; }
+    const per = (performance.now() - t) / k;
+    const el = performance.now() - t0;
+    if ((el >= WARMUP_MS && Math.abs(per - prev) <= 0.05 * Math.min(per, prev)) || el > (QUICK ? 200 : 10000)) return el;
+    prev = per;
+  }
+}
+
+function firstRun(caseId, w) {
+  const flags = process.execArgv.filter((f) => f === RELAXED_FLAG || f === '--no-liftoff');
+  const r = spawnSync(process.execPath, [...flags, fileURLToPath(import.meta.url), '--first-run-child', caseId, '--workload', w.id], { encoding: 'utf8' });
+  if (r.status !== 0) return { error: (r.stderr || '').trim().split('\n').slice(-1)[0] };
+  return JSON.parse(r.stdout.trim().split('\n').pop());
+}
+
+// ------------------------------------------------------------------ machine + peaks
+const machine = {
+  cpu: os.cpus()[0]?.model ?? 'unknown',
+  cores: os.cpus().length,
+  node: process.version,
+  platform: `${os.platform()} ${os.release()} ${os.arch()}`,
+  execArgv: process.execArgv,
+  liftoff: !process.execArgv.includes('--no-liftoff'),
+  threads: 1,
+  loadBefore: load(),
+  uptimeBefore: uptime(),
+  loadAfter: undefined,
+  uptimeAfter: undefined,
+};
+const started = new Date();
+console.log(`${machine.cpu}, ${machine.cores} cores, Node ${machine.node}, flags: ${machine.execArgv.join(' ')}, threads 1`);
+console.log(`before: ${machine.uptimeBefore}`);
+console.log(`suite ${SUITE}${QUICK ? ' (quick)' : ''}; workloads ${WLS.map((w) => w.id).join(', ')}\n`);
+
+const useMacflow = SUITE !== 'peers';
+const usePeers = SUITE !== 'kernels';
+
+const builds = {};
+const peaks = {};
+if (useMacflow) {
+  for (const isa of ['scalar', 'simd', 'relaxed']) {
+    const { engine, initMs } = await engineFor(isa);
+    const cap = engine.capabilities();
+    builds[isa] = { isa: cap.isa, where: cap.where, threads: cap.threads, initMs };
+  }
+  const po = QUICK ? { samples: 3, callMs: 5, warmupMs: 20 } : {};
+  // 'scalar' = the scalar build's i32 multiply-add loop; 'i16' = the SIMD build's i16 dot;
+  // 'relaxed' = the relaxed build's i8 x i7 dot (also its i16 dot, to compare on one build).
+  peaks.scalar = await measurePeak('scalar', 'i16', po);
+  peaks.i16 = await measurePeak('simd', 'i16', po);
+  peaks.relaxedI16 = await measurePeak('relaxed', 'i16', po);
+  peaks.relaxed = await measurePeak('relaxed', 'relaxed', po);
+  for (const [k, p] of Object.entries(peaks)) console.log(`peak ${k.padEnd(10)} (${p.isa} build, ${p.probe} probe): ${p.gops.toFixed(1)} GOPS (best ${p.bestGops.toFixed(1)})`);
+}
+
+let peerMod;
+const peerInit = {};
+if (usePeers) {
+  peerMod = await loadPeers();
+  peerInit.ortInitMs = await peerMod.initOrt();
+  peerInit.tfjsInitMs = await peerMod.initTfjs();
+  peerInit.ortRunOverheadUs = await peerMod.ortRunOverheadUs(QUICK ? 200 : 5000);
+  console.log(`ORT-web init ${peerInit.ortInitMs.toFixed(0)} ms, tfjs-wasm init ${peerInit.tfjsInitMs.toFixed(0)} ms, ORT session.run() fixed cost ${peerInit.ortRunOverheadUs.toFixed(1)} us`);
+}
+console.log('');
+
+// ------------------------------------------------------------------ the suites
+/** All cases of a workload: macflow's (kernels suite) then the peers (peers suite). */
+function casesOf(w) {
+  const out = [];
+  if (useMacflow) for (const c of MACFLOW_CASES) if (w.kind === 'gemm' || !c.gemmOnly) out.push({ ...c, kind: 'macflow' });
+  if (usePeers) for (const [id, p] of Object.entries(peerMod.PEERS)) out.push({ id, label: p.label, kind: 'peer', peaks: [], create: p.create });
+  return out;
+}
+
+const results = [];
+for (const w of WLS) {
+  const ops = 2 * macs(w);
+  const cases = casesOf(w);
+  const live = [];
+  for (const c of cases) {
+    try {
+      const inst = await c.create(w);
+      await inst.run(); // fails here, not inside benny
+      const warmMs = await warmUp(() => inst.run());
+      live.push({ c, inst, warmMs });
+    } catch (e) {
+      results.push({ workload: w.id, case: c.id, label: c.label, error: String(e?.message ?? e).split('\n')[0] });
+      console.log(`  ${w.id} ${c.id}: ERROR ${String(e?.message ?? e).split('\n')[0]}`);
+    }
+  }
+  const loadStart = load();
+  let mark = { cpu: cpuMs(), sys: sysBusyMs(), t: performance.now() };
+  let i = 0;
+  await b.suite(
+    `${w.id} (${(macs(w) / 1e6).toFixed(1)} MMAC)`,
+    b.configure({ cases: CASE_OPTIONS }),
+    ...live.map(({ c, inst }) => (c.kind === 'peer' && c.id.startsWith('ort')
+      ? b.add(c.label, async () => { await inst.run(); })
+      : b.add(c.label, () => { inst.run(); }))),
+    b.cycle((r) => {
+      const now = { cpu: cpuMs(), sys: sysBusyMs(), t: performance.now() };
+      const wall = now.t - mark.t;
+      const own = now.cpu - mark.cpu;
+      const { c, warmMs } = live[i++];
+      const ms = r.details.median * 1000;
+      results.push({
+        workload: w.id, case: c.id, label: c.label, kind: c.kind, isa: c.isa, kernelOnly: !!c.kernelOnly,
+        macs: macs(w), ms, gops: ops / ms / 1e6, bestGops: ops / (r.details.min * 1000) / 1e6,
+        meanMs: r.details.mean * 1000, rmePct: r.margin, samples: r.samples, benchOpsPerSec: r.ops,
+        warmMs, cpuPerWall: own / wall, neighbourCores: Math.max(0, (now.sys - mark.sys - own) / wall),
+        peaks: c.peaks,
+      });
+      mark = now;
+      const x = results[results.length - 1];
+      console.log(`  ${c.label.padEnd(36)} ${x.ms.toFixed(3).padStart(9)} ms ${x.gops.toFixed(1).padStart(7)} GOPS  ±${r.margin.toFixed(1)}%  n=${r.samples}  cpu/wall ${x.cpuPerWall.toFixed(2)}  nbr ${x.neighbourCores.toFixed(2)}`);
+      return undefined;
+    }),
+    b.complete(() => undefined),
+  );
+  for (const { inst } of live) await inst.dispose();
+  for (const r of results) if (r.workload === w.id && !r.error) r.loadDuring = [loadStart[0], load()[0]];
+}
+
+// ------------------------------------------------------------------ first run, ratios, fractions
+if (!opts['no-first-run']) {
+  for (const r of results) {
+    if (r.error || r.kernelOnly) continue;
+    r.firstRun = firstRun(r.case, WLS.find((w) => w.id === r.workload));
+  }
+}
+for (const r of results) {
+  if (r.error) continue;
+  r.peakFraction = {};
+  for (const p of r.peaks ?? []) if (peaks[p]) r.peakFraction[p] = r.gops / peaks[p].gops;
+  r.speedup = {}; // peer ms / this ms: > 1 = faster than the peer
+  if (r.kind === 'macflow') {
+    for (const p of results) if (p.kind === 'peer' && p.workload === r.workload && !p.error) r.speedup[p.case] = p.ms / r.ms;
+  }
+}
+machine.loadAfter = load();
+machine.uptimeAfter = uptime();
+
+// ------------------------------------------------------------------ targets (the issue's)
+const get = (wl, id) => results.find((r) => r.workload === wl && r.case === id && !r.error);
+const targets = [];
+if (useMacflow && usePeers) {
+  const rows = WLS.map((w) => ({ workload: w.id, ratio: get(w.id, 'macflow-simd')?.speedup['ort-int8'] })).filter((x) => x.ratio !== undefined);
+  if (rows.length) targets.push({ id: 'simd-vs-ort-int8', goal: 'SIMD build >= 0.95x ORT-web int8 on every workload', threshold: 0.95, per: rows, met: rows.every((x) => x.ratio >= 0.95) });
+  const rel = ['gemm-1024', 'vgg16-conv3_1'].filter((id) => WLS.some((w) => w.id === id))
+    .map((id) => ({ workload: id, ratio: get(id, 'macflow-relaxed')?.speedup['ort-int8'], ratioLe127: get(id, 'macflow-relaxed-le127')?.speedup['ort-int8'] }))
+    .filter((x) => x.ratio !== undefined);
+  if (rel.length) targets.push({ id: 'relaxed-vs-ort-int8', goal: 'relaxed build >= 1.5x ORT-web int8 on GEMM 1024^3 and VGG-16 conv3_1', threshold: 1.5, per: rel, met: rel.every((x) => x.ratio >= 1.5) });
+}
+if (useMacflow && get('gemm-1024', 'macflow-simd')) {
+  const op = get('gemm-1024', 'macflow-simd'), kern = get('gemm-1024', 'kernel-simd');
+  targets.push({ id: 'simd-peak-gemm-1024', goal: 'SIMD >= 85 % of the i16-dot peak on GEMM 1024^3', threshold: 0.85, per: [{ workload: 'gemm-1024', op: op.peakFraction.i16, kernel: kern?.peakFraction.i16 }], met: op.peakFraction.i16 >= 0.85 });
+}
+
+const report = {
+  schemaVersion: 1,
+  tool: 'macflow bench/run.js',
+  date: started.toISOString(),
+  commit: gitCommit(),
+  suite: SUITE,
+  quick: QUICK,
+  machine,
+  builds,
+  threads: 1,
+  caseOptions: CASE_OPTIONS,
+  peaks,
+  peerInit,
+  workloads: WLS.map((w) => ({ ...w, macs: macs(w) })),
+  results,
+  targets,
+};
+
+// ------------------------------------------------------------------ output
+const f1 = (x) => (x === undefined || Number.isNaN(x) ? '-' : x.toFixed(1));
+const f2 = (x) => (x === undefined || Number.isNaN(x) ? '-' : x.toFixed(2));
+const pct = (x) => (x === undefined ? '-' : `${(100 * x).toFixed(0)} %`);
+const ms3 = (x) => (x === undefined ? '-' : x < 1 ? x.toFixed(3) : x < 100 ? x.toFixed(2) : x.toFixed(0));
+
+function markdown(rep) {
+  const L = [];
+  const m = rep.machine;
+  L.push(`Machine: ${m.cpu}, ${m.cores} cores, Node ${m.node} (${m.platform}), flags \`${m.execArgv.join(' ')}\`, Liftoff ${m.liftoff ? 'on (cases warmed up until stable)' : 'off'}, threads 1.`);
+  L.push(`Load average (1/5/15 min) before ${m.loadBefore.join(' / ')}, after ${m.loadAfter.join(' / ')}. ${rep.date}${rep.commit ? `, commit ${rep.commit}` : ''}, suite \`${rep.suite}\`${rep.quick ? ' (quick)' : ''}.`);
+  L.push('');
+  if (Object.keys(rep.peaks).length) {
+    L.push('| peak probe | build | GOPS (median) | best |', '|---|---|---|---|');
+    const names = { scalar: 'scalar i32 multiply-add', i16: 'i32x4.dot_i16x8_s (i16 dot)', relaxedI16: 'i16 dot on the relaxed build', relaxed: 'relaxed i8 x i7 dot' };
+    for (const [k, p] of Object.entries(rep.peaks)) L.push(`| ${names[k] ?? k} | ${p.isa} | ${f1(p.gops)} | ${f1(p.bestGops)} |`);
+    L.push('');
+  }
+  for (const w of rep.workloads) {
+    const rs = rep.results.filter((r) => r.workload === w.id);
+    if (!rs.length) continue;
+    L.push(`### ${w.title} (${(w.macs / 1e6).toFixed(1)} MMAC)`, '');
+    L.push('| case | ms (median) | GOPS | vs ORT int8 | vs ORT fp32 | vs tfjs fp32 | % of peak | first run ms (init + create + 1st call) | nbr |');
+    L.push('|---|---|---|---|---|---|---|---|---|');
+    for (const r of rs) {
+      if (r.error) { L.push(`| ${r.label} | error: ${r.error} | | | | | | | |`); continue; }
+      const sp = (p) => (r.kind === 'macflow' && r.speedup[p] !== undefined ? `${f2(r.speedup[p])}x` : '-');
+      const pk = Object.entries(r.peakFraction ?? {}).map(([k, v]) => `${pct(v)} ${k}`).join(', ') || '-';
+      const fr = r.firstRun ? (r.firstRun.error ? 'error' : `${ms3(r.firstRun.firstMs)} (${ms3(r.firstRun.initMs)} + ${ms3(r.firstRun.createMs)} + ${ms3(r.firstRun.firstCallMs)})`) : '-';
+      L.push(`| ${r.label} | ${ms3(r.ms)} | ${f1(r.gops)} | ${sp('ort-int8')} | ${sp('ort-fp32')} | ${sp('tfjs-fp32')} | ${pk} | ${fr} | ${f2(r.neighbourCores)} |`);
+    }
+    L.push('');
+  }
+  if (rep.targets.length) {
+    L.push('| target | measured | met |', '|---|---|---|');
+    for (const t of rep.targets) {
+      const meas = t.per.map((x) => (x.ratio !== undefined
+        ? `${x.workload} ${f2(x.ratio)}x${x.ratioLe127 !== undefined ? ` (x <= 127: ${f2(x.ratioLe127)}x)` : ''}`
+        : `${x.workload} op ${pct(x.op)}${x.kernel !== undefined ? `, kernel ${pct(x.kernel)}` : ''}`)).join('; ');
+      L.push(`| ${t.goal} | ${meas} | ${t.met ? 'met' : 'not met'} |`);
+    }
+    L.push('');
+  }
+  L.push('vs X = X\'s median ms / this median ms (> 1: macflow faster). % of peak: GOPS / the named probe (scalar = scalar build\'s i32 loop, i16 = SIMD i16 dot, relaxed = relaxed i8 x i7 dot). nbr = cores used by other processes while the case ran.');
+  return L.join('\n') + '\n';
+}
+
+function csv(rep) {
+  const cols = ['workload', 'case', 'label', 'kind', 'isa', 'macs', 'ms', 'gops', 'bestGops', 'samples', 'rmePct', 'vsOrtInt8', 'vsOrtFp32', 'vsTfjsFp32', 'peakI16', 'peakRelaxed', 'peakScalar', 'firstMs', 'initMs', 'createMs', 'firstCallMs', 'cpuPerWall', 'neighbourCores', 'error'];
+  const rows = rep.results.map((r) => [r.workload, r.case, r.label, r.kind, r.isa ?? '', r.macs, r.ms, r.gops, r.bestGops, r.samples, r.rmePct,
+    r.speedup?.['ort-int8'], r.speedup?.['ort-fp32'], r.speedup?.['tfjs-fp32'], r.peakFraction?.i16, r.peakFraction?.relaxed, r.peakFraction?.scalar,
+    r.firstRun?.firstMs, r.firstRun?.initMs, r.firstRun?.createMs, r.firstRun?.firstCallMs, r.cpuPerWall, r.neighbourCores, r.error]
+    .map((v) => (v === undefined ? '' : typeof v === 'number' ? (Number.isInteger(v) ? v : +v.toPrecision(6)) : `"${String(v).replace(/"/g, '""')}"`)).join(','));
+  return [cols.join(','), ...rows].join('\n') + '\n';
+}
+
+const md = markdown(report);
+console.log('\n' + md);
+console.log(`after: ${machine.uptimeAfter}`);
+if (opts.json) writeFileSync(opts.json, JSON.stringify(report, null, 2) + '\n');
+if (opts.csv) writeFileSync(opts.csv, csv(report));
+if (opts.md) writeFileSync(opts.md, md);
