@@ -155,6 +155,17 @@ console.log(`suite ${SUITE}${QUICK ? ' (quick)' : ''}; workloads ${WLS.map((w) =
 const useMacflow = SUITE !== 'peers';
 const usePeers = SUITE !== 'kernels';
 
+/** The four peak probes: 'scalar' = the scalar build's i32 loop, 'i16' = the SIMD build's i16 dot,
+ * 'relaxedI16' = the relaxed build's i16 dot, 'relaxed' = the relaxed build's i8 x i7 dot. */
+async function measurePeaks(po) {
+  return {
+    scalar: await measurePeak('scalar', 'i16', po),
+    i16: await measurePeak('simd', 'i16', po),
+    relaxedI16: await measurePeak('relaxed', 'i16', po),
+    relaxed: await measurePeak('relaxed', 'relaxed', po),
+  };
+}
+
 const builds = {};
 const peaks = {};
 if (useMacflow) {
@@ -166,10 +177,7 @@ if (useMacflow) {
   const po = QUICK ? { samples: 3, callMs: 5, warmupMs: 20 } : {};
   // 'scalar' = the scalar build's i32 multiply-add loop; 'i16' = the SIMD build's i16 dot;
   // 'relaxed' = the relaxed build's i8 x i7 dot (also its i16 dot, to compare on one build).
-  peaks.scalar = await measurePeak('scalar', 'i16', po);
-  peaks.i16 = await measurePeak('simd', 'i16', po);
-  peaks.relaxedI16 = await measurePeak('relaxed', 'i16', po);
-  peaks.relaxed = await measurePeak('relaxed', 'relaxed', po);
+  Object.assign(peaks, await measurePeaks(po));
   for (const [k, p] of Object.entries(peaks)) console.log(`peak ${k.padEnd(10)} (${p.isa} build, ${p.probe} probe): ${p.gops.toFixed(1)} GOPS (best ${p.bestGops.toFixed(1)})`);
 }
 
@@ -289,6 +297,15 @@ if (!opts['no-first-run']) {
     r.firstRun = firstRun(r.case, WLS.find((w) => w.id === r.workload));
   }
 }
+if (useMacflow) {
+  // Peaks again at the end; a probe can only be slowed down by neighbours, so the higher median
+  // of the two is the machine's and the fractions use it (both are in the JSON).
+  const again = await measurePeaks(QUICK ? { samples: 3, callMs: 5, warmupMs: 20 } : {});
+  for (const [k, p] of Object.entries(again)) {
+    const first = peaks[k];
+    peaks[k] = { ...(p.gops > first.gops ? p : first), runs: [first.gops, p.gops] };
+  }
+}
 for (const r of results) {
   if (r.error) continue;
   r.peakFraction = {};
@@ -351,9 +368,9 @@ function markdown(rep) {
   L.push(`Load average (1/5/15 min) before ${m.loadBefore.join(' / ')}, after ${m.loadAfter.join(' / ')}. ${rep.date}${rep.commit ? `, commit ${rep.commit}` : ''}, suite \`${rep.suite}\`${rep.quick ? ' (quick)' : ''}.`);
   L.push('');
   if (Object.keys(rep.peaks).length) {
-    L.push('| peak probe | build | GOPS (median) | best |', '|---|---|---|---|');
+    L.push('| peak probe | build | GOPS (higher median of start / end of run) | start / end medians | best single call |', '|---|---|---|---|---|');
     const names = { scalar: 'scalar i32 multiply-add', i16: 'i32x4.dot_i16x8_s (i16 dot)', relaxedI16: 'i16 dot on the relaxed build', relaxed: 'relaxed i8 x i7 dot' };
-    for (const [k, p] of Object.entries(rep.peaks)) L.push(`| ${names[k] ?? k} | ${p.isa} | ${f1(p.gops)} | ${f1(p.bestGops)} |`);
+    for (const [k, p] of Object.entries(rep.peaks)) L.push(`| ${names[k] ?? k} | ${p.isa} | ${f1(p.gops)} | ${(p.runs ?? []).map(f1).join(' / ')} | ${f1(p.bestGops)} |`);
     L.push('');
   }
   for (const w of rep.workloads) {
