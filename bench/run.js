@@ -5,6 +5,7 @@
 //   node bench/run.js [--suite kernels|peers|all] [--quick] [--workload id,id]
 //                     [--json FILE] [--csv FILE] [--md FILE] [--no-liftoff] [--no-first-run]
 //                     [--wait-idle CORES] [--wait-max-s S] [--retries N]
+//   node bench/run.js --from-json FILE [--md FILE] [--csv FILE] [--json FILE]   (re-render a report)
 //
 // kernels = macflow's three builds (+ kernel-only GEMM and the peak probes); peers = the peers
 // only; all (default) = both, so ratios can be taken. --quick: few samples, for CI smoke tests.
