@@ -34,6 +34,12 @@ export function progressBar(options: ProgressBarOptions = {}): Progress {
   let t0 = 0;
   let total = 0;
   let what = '';
+  // Our own ETA from the average rate since the start (cli-progress's needs several updates first).
+  const eta = (done: number): string => {
+    if (done <= 0) return '...';
+    const s = ((performance.now() - t0) / 1000) * ((total - done) / done);
+    return s >= 60 ? `${Math.floor(s / 60)}m${Math.round(s % 60)}s` : `${s.toFixed(1)}s`;
+  };
   return {
     start(n, name) {
       t0 = performance.now();
@@ -46,7 +52,7 @@ export function progressBar(options: ProgressBarOptions = {}): Progress {
         bar = new cliProgress.SingleBar(
           {
             stream,
-            format: `${what} |{bar}| {percentage}% | ETA {eta_formatted} | {label}`,
+            format: `${what} |{bar}| {percentage}% | ETA {etaText} | {label}`,
             hideCursor: false,
             noTTYOutput: !stream.isTTY,
             notTTYSchedule: 2000,
@@ -55,13 +61,13 @@ export function progressBar(options: ProgressBarOptions = {}): Progress {
           },
           cliProgress.Presets.shades_classic,
         );
-        bar.start(total, done, { label });
+        bar.start(total, done, { label, etaText: eta(done) });
       }
-      bar?.update(done, { label });
+      bar?.update(done, { label, etaText: eta(done) });
     },
     stop() {
       if (bar) {
-        bar.update(total, { label: `done in ${((performance.now() - t0) / 1000).toFixed(1)} s` });
+        bar.update(total, { label: `done in ${((performance.now() - t0) / 1000).toFixed(1)} s`, etaText: '0s' });
         bar.stop();
       }
       bar = undefined;

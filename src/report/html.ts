@@ -104,7 +104,7 @@ export function simulationCharts(input: SimulationHtmlInput): { id: string; capt
 
 const CSS = `body{font-family:system-ui,sans-serif;margin:24px;color:#222;max-width:1200px}h1{font-size:22px}h2{font-size:17px;margin-top:28px}
 figure{margin:16px 0}figcaption{font-size:13px;color:#555;max-width:760px}table{border-collapse:collapse;font-size:12px;margin:8px 0}
-th,td{border:1px solid #ccc;padding:3px 6px;text-align:right}th{background:#f3f3f3}td:first-child,th:first-child{text-align:left}.notes{color:#444;font-size:13px}
+th,td{border:1px solid #ccc;padding:3px 6px;text-align:right}th{background:#f3f3f3}td:first-child,th:first-child,td.l{text-align:left}.notes{color:#444;font-size:13px}
 svg{max-width:100%;height:auto}ul{font-size:13px}`;
 
 /** A self-contained HTML page (inline SVG and CSS only) for a simulation. */
@@ -114,7 +114,7 @@ export function simulationHtml(input: SimulationHtmlInput): string {
   const e = escapeXml;
   const tot = runs.map((r) => {
     const t = r.report.totals;
-    return `<tr><td>${e(r.dataflow)}</td><td>${e(r.title)}</td><td>${t.cycles.total.toLocaleString('en-US')}</td><td>${(t.latencySeconds * 1e3).toFixed(3)}</td><td>${(runs[0].report.totals.cycles.total / Math.max(1, t.cycles.total)).toFixed(2)}x</td><td>${(t.utilization.overall * 100).toFixed(1)}</td><td>${fmt(t.energy.total)}</td><td>${t.roofline.bound}</td></tr>`;
+    return `<tr><td>${e(r.dataflow)}</td><td class="l">${e(r.title)}</td><td>${t.cycles.total.toLocaleString('en-US')}</td><td>${(t.latencySeconds * 1e3).toFixed(3)}</td><td>${(runs[0].report.totals.cycles.total / Math.max(1, t.cycles.total)).toFixed(2)}x</td><td>${(t.utilization.overall * 100).toFixed(1)}</td><td>${fmt(t.energy.total)}</td><td>${t.roofline.bound}</td></tr>`;
   });
   const head = ['layer', 'MACs', 'input density', ...runs.flatMap((r) => [`${r.dataflow} cycles`, `${r.dataflow} util %`, `${r.dataflow} energy`])];
   const rows = runs[0].report.layers.map((l, i) => `<tr><td>${e(l.layer.name)}</td><td>${l.layer.macs.toLocaleString('en-US')}</td><td>${l.densities.input.toFixed(3)} (${l.densities.source})</td>${runs.map((r) => { const x = r.report.layers[i]; return `<td>${x.cycles.total.toLocaleString('en-US')}</td><td>${(x.utilization.overall * 100).toFixed(1)}</td><td>${fmt(x.energy.total)}</td>`; }).join('')}</tr>`);
