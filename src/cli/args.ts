@@ -55,9 +55,13 @@ export function parseJsonFile(text: string, path: string, what: string): unknown
     return JSON.parse(text);
   } catch (e) {
     const msg = (e as Error).message;
-    const m = /position (\d+)/.exec(msg);
+    // Node 20 names the position only for some errors; else find the context V8 quotes ("...x": ws\n}").
+    let pos = Number(/position (\d+)/.exec(msg)?.[1] ?? NaN);
+    const ctx = /Unexpected token '([\s\S])', (\.\.\.)?"([\s\S]*?)"(?:\.\.\.)? is not valid JSON/.exec(msg);
+    if (Number.isNaN(pos) && ctx && text.indexOf(ctx[3]) >= 0) pos = text.indexOf(ctx[3]) + ctx[3].indexOf(ctx[1], ctx[2] ? Math.min(10, ctx[3].length - 1) : 0);
     let where = '';
-    if (m) {
+    if (!Number.isNaN(pos)) {
+      const m = [, String(pos)];
       const before = text.slice(0, Number(m[1]));
       const line = before.split('\n').length;
       where = ` at line ${line}, column ${Number(m[1]) - before.lastIndexOf('\n')}`;

@@ -168,7 +168,6 @@ async function main(argv: string[]): Promise<void> {
   const command = (argv[0] !== undefined && !argv[0].startsWith('-') ? argv[0] : 'demo') as Command;
   const rest = argv[0] === command ? argv.slice(1) : argv;
   if (!COMMANDS.includes(command)) throw unknownName('command', command, COMMANDS, "Run 'macflow --help'.");
-  if (command === 'demo' || command === 'info') respawnForRelaxed();
   let parsed;
   try {
     parsed = parseArgs({ args: rest, allowPositionals: true, options: OPTIONS[command] });
@@ -182,6 +181,7 @@ async function main(argv: string[]): Promise<void> {
     process.stdout.write(`${HELP[argv[0] === command ? command : 'main']}\n`);
     return;
   }
+  if (command === 'demo' || command === 'info') respawnForRelaxed();
   const maxPos = command === 'simulate' || command === 'summary' || command === 'schema' ? 1 : 0;
   if (pos.length > maxPos) throw new CliError(`unexpected argument '${pos[maxPos]}'. Run 'macflow ${command} --help'.`);
   const out = str('out');
