@@ -247,7 +247,7 @@ async function main(argv: string[]): Promise<void> {
           `Architecture: ${r.arch.name}: ${r.arch.array.rows} x ${r.arch.array.cols} PEs, ${r.arch.clockMHz} MHz, ${r.arch.wordBytes}-byte words, SRAM ${r.arch.sramKB.ifmap}/${r.arch.sramKB.filter}/${r.arch.sramKB.ofmap} kB, DRAM ${r.arch.dram.bandwidth} words/cycle.`,
           `Densities: ${r.densities.from === 'default' ? 'recorded per layer where known, else dense' : r.densities.from === 'flag' ? 'from --density' : `from ${r.densities.file}`}; ${r.densities.data === 'synthetic' ? `synthetic seeded inputs (seed ${r.seed}), zero-skip counted exactly` : 'assumed statistically'}.`,
         ];
-        written.push(writeOut(out, 'report.html', simulationHtml({ title: `macflow simulate: ${r.network.name} on ${r.arch.name.split(' ')[0]}`, notes, runs: r.runs })));
+        written.push(writeOut(out, 'report.html', simulationHtml({ title: `macflow simulate: ${r.network.name} on ${r.arch.name.split(' ')[0]}`, notes, runs: r.runs, dramInterface: r.arch.dram.interface })));
       }
       break;
     }

@@ -21,6 +21,8 @@ export interface SimulationHtmlInput {
   /** Lines under the title (arch, densities, seed...). */
   notes: readonly string[];
   runs: readonly HtmlRun[];
+  /** The arch's DRAM interface mode (`'calc'`: bandwidth not enforced), explained under the roofline. */
+  dramInterface?: 'calc' | 'user';
 }
 
 const ENERGY_LEVELS: readonly { key: keyof EnergyBreakdown; name: string }[] = [
@@ -53,7 +55,7 @@ export function simulationCharts(input: SimulationHtmlInput): { id: string; capt
   const charts: { id: string; caption: string; svg: string }[] = [];
   charts.push({
     id: 'cycles',
-    caption: 'Cycles per layer, one bar per dataflow (ZASCAD dense vs ZASCAS zero-skipping when both ran). Lower is better.',
+    caption: `Cycles per layer, one bar per dataflow${runs.some((r) => r.dataflow === 'zascad') && runs.some((r) => r.dataflow === 'zascas') ? ' (zascad = FEIE dense, zascas = FEIE zero-skipping)' : ''}. Lower is better.`,
     svg: barChart({ title: 'Cycles per layer', categories: layers, series: runs.map((r) => ({ name: label(r), values: r.report.layers.map((l) => l.cycles.total) })), yLabel: 'cycles', frame }),
   });
   charts.push({
@@ -73,7 +75,7 @@ export function simulationCharts(input: SimulationHtmlInput): { id: string; capt
   const yhi = 10 ** Math.ceil(Math.log10(t.peakOpsPerSecond * 1.01));
   charts.push({
     id: 'roofline',
-    caption: `Roofline (log-log): attainable ops/s = min(peak ${fmt(t.peakOpsPerSecond)} ops/s, intensity x DRAM bandwidth ${fmt(t.bandwidthBytesPerSecond)} B/s); points are each layer's dense-equivalent ops/s (2 x MACs / latency) at its ops per DRAM byte. Zero skipping can lift a point above the roof.`,
+    caption: `Roofline (log-log): attainable ops/s = min(peak ${fmt(t.peakOpsPerSecond)} ops/s, intensity x DRAM bandwidth ${fmt(t.bandwidthBytesPerSecond)} B/s); points are each layer's dense-equivalent ops/s (2 x MACs / latency) at its ops per DRAM byte. A point above the roof: zero skipping (dense-equivalent ops not executed)${input.dramInterface === 'calc' ? ", or the DRAM interface 'calc' (SCALE-Sim CALC: bandwidth not enforced, no stall cycles; set dram.interface 'user' to enforce it)" : ''}.`,
     svg: scatterChart({
       title: 'Roofline',
       xLabel: 'arithmetic intensity (ops per DRAM byte)',
