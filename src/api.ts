@@ -45,7 +45,7 @@ export { matmul, ROW_TILE, type MatmulParams } from './ops/matmul.js';
 export { dense, type DenseParams } from './ops/dense.js';
 export * as accel from './accel/index.js';
 export {
-  simulate, simulateNetwork, convLayer, fcLayer, gemmLayer, resolveArch, DATAFLOWS, ARCH_SCHEMA, ARCH_PRESETS, REPORT_GLOSSARY, EYERISS_ENERGY_TABLE,
+  simulate, simulateNetwork, networkTotals, convLayer, fcLayer, gemmLayer, resolveArch, DATAFLOWS, ARCH_SCHEMA, ARCH_PRESETS, REPORT_GLOSSARY, EYERISS_ENERGY_TABLE,
   parseTopology, toTopologyCsv, parseScaleSimConfig, computeReportCsv, bandwidthReportCsv, SchemaError, TopologyError,
   type AccelLayer, type ArchSpec, type ArchInput, type Dataflow, type ActionCounts, type Densities, type SimulationData, type EnergyTable, type LayerReport, type NetworkReport,
 } from './accel/index.js';

@@ -13,7 +13,7 @@ export { FEIE_ZASCAD, FEIE_ZASCAS, FEIE_ASSUMPTIONS, feieCounts, feieMapping, fe
 export { ROW_STATIONARY, RS_ASSUMPTIONS, RS_DEFAULT_PARAMS, rsMapping, rowStationaryCounts, type RsMapping, type RsParams } from './rowstationary.js';
 export { REPORT_GLOSSARY, type GlossaryEntry } from './glossary.js';
 export {
-  simulate, simulateNetwork, convLayer, fcLayer, gemmLayer, resolveDensities, REPORT_SCHEMA_VERSION, OPS_PER_MAC,
+  simulate, simulateNetwork, networkTotals, convLayer, fcLayer, gemmLayer, resolveDensities, REPORT_SCHEMA_VERSION, OPS_PER_MAC,
   type LayerReport, type NetworkReport, type LevelReport, type EnergyBreakdown, type UtilizationReport, type RooflineReport, type SimulateOptions,
 } from './simulate.js';
 export {

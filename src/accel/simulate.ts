@@ -303,7 +303,20 @@ export function simulateNetwork(name: string, layers: readonly AccelLayer[], arc
   const table = options.energy ?? EYERISS_ENERGY_TABLE;
   if (!Array.isArray(layers) || layers.length === 0) throw new ValueError(OP, `layers must be a non-empty array (got ${fmt(layers)}).`, 'pass the network\'s layers in execution order.');
   if (data !== undefined && (!Array.isArray(data) || data.length !== layers.length)) throw new ValueError(OP, `data must have one entry per layer (${layers.length}).`, 'pass undefined for layers without data.');
-  const reports = layers.map((l, i) => report(l, a, data?.[i], table));
+  return networkTotals(name, layers.map((l, i) => report(l, a, data?.[i], table)), a);
+}
+
+/**
+ * Totals of layer reports already made with `simulate` on one architecture (same result as
+ * `simulateNetwork` on the same layers): lets a caller stream layer reports as they finish and
+ * total them without simulating twice.
+ *
+ * @param reports the layer reports in execution order (non-empty, all from `arch`).
+ */
+export function networkTotals(name: string, reports: readonly LayerReport[], arch: ArchInput | ArchSpec): NetworkReport {
+  const a = resolveArch(arch, OP);
+  if (!Array.isArray(reports) || reports.length === 0) throw new ValueError(OP, `reports must be a non-empty array (got ${fmt(reports)}).`, 'pass the layer reports of simulate() in execution order.');
+  const table = reports[0].energy.table;
   const df = DATAFLOWS[a.dataflow];
   const peCount = reports[0].arch.peCount;
   const cycles = { total: 0, stall: 0, compute: 0 };
@@ -324,7 +337,7 @@ export function simulateNetwork(name: string, layers: readonly AccelLayer[], arc
   }
   const wb = a.wordBytes;
   const accesses = { dram: levelReport(lv.dram, wb), globalBuffer: levelReport(lv.globalBuffer, wb), interPE: levelReport(lv.interPE, wb), registerFile: levelReport(lv.registerFile, wb) };
-  const energy = { table: { name: table.name, version: table.version, unit: table.unit }, total: 0, breakdown: { mac: 0, gatedMac: 0, registerFile: 0, interPE: 0, globalBuffer: 0, dram: 0 } as EnergyBreakdown };
+  const energy = { table: { ...table }, total: 0, breakdown: { mac: 0, gatedMac: 0, registerFile: 0, interPE: 0, globalBuffer: 0, dram: 0 } as EnergyBreakdown };
   for (const r of reports) {
     for (const k of Object.keys(energy.breakdown) as (keyof EnergyBreakdown)[]) energy.breakdown[k] += r.energy.breakdown[k];
     energy.total += r.energy.total;
@@ -336,7 +349,7 @@ export function simulateNetwork(name: string, layers: readonly AccelLayer[], arc
     name,
     arch: archSummary(a, peCount),
     dataflow: { name: df.name, title: df.title, assumptions: [...df.assumptions] },
-    layers: reports,
+    layers: [...reports],
     totals: {
       cycles,
       latencySeconds,
