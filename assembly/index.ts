@@ -13,3 +13,4 @@ export * from './ops/softmax';
 export * from './common/convert';
 export * from './feie/conv';
 export * from './sparse/csr';
+export * from './ops/add';

@@ -13,6 +13,7 @@ export { relu, clamp, type ReluOptions, type ClampOptions } from './ops/activati
 export { maxPool2d, avgPool2d, globalAvgPool, type Pool2dOptions, type MaxPool2dOptions, type AvgPool2dOptions, type GlobalAvgPoolOptions } from './ops/pool.js';
 export { softmax, type SoftmaxOptions, type SoftmaxOutput } from './ops/softmax.js';
 export { flatten, reshape } from './ops/shape.js';
+export { add, type AddOptions, type AddOperandQuant } from './ops/add.js';
 export * as quant from './quant/index.js';
 export {
   quantParams,

@@ -11,3 +11,4 @@ export * from './pool.js';
 export * from './softmax.js';
 export * from './feie.js';
 export * from './sparse.js';
+export * from './add.js';
