@@ -39,6 +39,11 @@ export {
 export { packWeights, PackedWeights, type PackOptions, type MatrixLayout } from './ops/packed.js';
 export { matmul, ROW_TILE, type MatmulParams } from './ops/matmul.js';
 export { dense, type DenseParams } from './ops/dense.js';
+export type { AcceleratorParams, WithReport } from './ops/with-report.js';
+export {
+  resolveTargets, opReport, formatComparison,
+  type AcceleratorOption, type AcceleratorTarget, type ArchPresetName, type OpAcceleratorReport, type AcceleratorComparisonRow,
+} from './accel/op-report.js';
 export * as accel from './accel/index.js';
 export {
   simulate, simulateNetwork, convLayer, fcLayer, gemmLayer, resolveArch, DATAFLOWS, ARCH_SCHEMA, ARCH_PRESETS, REPORT_GLOSSARY, EYERISS_ENERGY_TABLE,
