@@ -77,4 +77,10 @@ export {
   type Topology, type TopologyLayer, type TopologyConv, type TopologyFc, type TopologyPool, type TopologyAdd, type TopologyPads, type ResolvedTopologyLayer,
   type NetworkSummary, type SummaryRow,
 } from './nets/index.js';
-
+export {
+  inferGraph, graphFromTopology, lenet5Graph, resnetBlocksGraph, GRAPH_OPS, SOFTMAX_QUANT, RESNET_BLOCKS_TOPOLOGY,
+  runNetwork, calibrateGraph, AUTO_ZERO_SKIP_FRACTION,
+  type Graph, type GraphNode, type GraphNodeBase, type GraphQuant, type GraphActivation, type ConvNode, type DenseNode, type PoolNode, type GlobalAvgPoolNode,
+  type ReluNode, type ClampNode, type AddNode, type FlattenNode, type SoftmaxNode, type NodeInfo, type GraphInfo, type GraphFromTopologyOptions,
+  type RunNetworkOptions, type NetworkRun, type LayerRun, type NetworkAcceleratorReport, type CalibrateGraphOptions,
+} from './nets/index.js';

@@ -12,3 +12,4 @@ export * from './softmax.js';
 export * from './feie.js';
 export * from './sparse.js';
 export * from './add.js';
+export * from './graph.js';
