@@ -348,8 +348,8 @@ export interface GraphFromTopologyOptions {
 
 /**
  * A runnable graph from a built-in topology (TOPOLOGIES) with SEEDED RANDOM He-uniform int8
- * weights and zero biases: NOT trained. Convs get a fused ReLU unless an add reads them (the add
- * applies it, as in ResNet), fc layers get one except the last; a flatten precedes the first fc
+ * weights and zero biases: NOT trained. Convs get a fused ReLU unless only adds read them (the end
+ * of a residual branch or a projection shortcut: the add applies the ReLU, as in ResNet), fc layers get one except the last; a flatten precedes the first fc
  * after a spatial layer; a softmax ends it. Quantisation is left for {@link calibrateGraph}.
  */
 export function graphFromTopology(topology: Topology, options: GraphFromTopologyOptions = {}): Graph {
@@ -358,7 +358,15 @@ export function graphFromTopology(topology: Topology, options: GraphFromTopology
   const batch = options.batch ?? 1;
   const nodes: GraphNode[] = [];
   const shapes = new Map<string, number[]>([['input', [batch, ...topology.input]]]);
-  const addInputs = new Set(topology.layers.flatMap((l) => (l.kind === 'add' ? [...l.inputs] : [])));
+  // readers of each layer: a conv read only by adds ends a residual branch or is a projection
+  // shortcut (no ReLU of its own: the add applies it); a shared trunk (e.g. the stem) keeps its ReLU.
+  const readers = new Map<string, string[]>();
+  let p0 = 'input';
+  for (const l of topology.layers) {
+    for (const src of l.kind === 'add' ? l.inputs : [l.input ?? p0]) readers.set(src, [...(readers.get(src) ?? []), l.kind]);
+    p0 = l.name;
+  }
+  const onlyAdds = (name: string) => (readers.get(name) ?? []).length > 0 && readers.get(name)!.every((k) => k === 'add');
   const lastFc = [...topology.layers].reverse().find((l) => l.kind === 'fc')?.name;
   let prev = 'input';
   for (const l of topology.layers) {
@@ -371,7 +379,7 @@ export function graphFromTopology(topology: Topology, options: GraphFromTopology
         const g = l.groups ?? 1;
         const wShape: [number, number, number, number] = [l.filters, l.kernel[0], l.kernel[1], C / g];
         const { weights, wScale } = heWeights(rand, l.filters * l.kernel[0] * l.kernel[1] * (C / g), l.kernel[0] * l.kernel[1] * (C / g));
-        const node: ConvNode = { op: 'conv2d', name: l.name, inputs: [src!], weights, wShape, wScale, strides: l.strides ? [l.strides[0], l.strides[1]] : 1, pads: pads4(l.pads), groups: g, activation: addInputs.has(l.name) ? 'none' : 'relu' };
+        const node: ConvNode = { op: 'conv2d', name: l.name, inputs: [src!], weights, wShape, wScale, strides: l.strides ? [l.strides[0], l.strides[1]] : 1, pads: pads4(l.pads), groups: g, activation: onlyAdds(l.name) ? 'none' : 'relu' };
         nodes.push(node);
         shapes.set(l.name, [...conv2dInfo(xs!, wShape, node, op).yShape]);
         break;
