@@ -59,6 +59,7 @@ export {
   type FeieArch, type FeieActivity, type FeieCost, type FeieReport,
   type FeieScheduleOptions, type FeieSchedule, type FeieScheduleCycle,
 } from './accel/feie.js';
+export { scheduleTable, formatFeieSchedule, feieScheduleSvg, type ScheduleTable, type ScheduleViewOptions } from './accel/schedule-view.js';
 export { CsrMatrix, csrFromArrays, denseToCsr, csrToDense, type CsrArrays, type CsrDType, type DenseToCsrOptions } from './sparse/csr.js';
 export {
   packCsrWeights, denseCsr, conv2dCsr, PackedCsrWeights, CSR_LANES, CSR_MAX_COLS, CSR_PANEL_COLS,

@@ -24,3 +24,4 @@ export {
   resolveTargets, opReport, formatComparison,
   type AcceleratorOption, type AcceleratorTarget, type ArchPresetName, type OpAcceleratorReport, type AcceleratorComparisonRow,
 } from './op-report.js';
+export { scheduleTable, formatFeieSchedule, feieScheduleSvg, type ScheduleTable, type ScheduleViewOptions } from './schedule-view.js';
