@@ -77,6 +77,32 @@ describe('conv2d / dense with accelerator: output plus reports from the kernel p
     expectAllAgree('dense with accelerator', ref, ys);
   });
 
+  it('dense with layout kn, a tensor input and out: same y as plain dense, no leaked allocation', () => {
+    const e = engines[2];
+    const x = sparseX(2 * 24, 0.5, 3, 9);
+    const wk = fillInts(new Int8Array(24 * 7), -128, 127, rng(10)); // [K, N]
+    const p = { xZeroPoint: 3, requantize: { xScale: 0.1, wScale: 0.01, yScale: 0.2, outputDtype: 'int8' as const } };
+    const plain = dense(e, { data: x, shape: [2, 24] }, { data: wk, shape: [24, 7] }, { ...p, layout: 'kn' });
+    const live = e.heap.liveCount;
+    const xt = e.tensor('int8', [2, 24], x);
+    const out = e.tensor('int8', [2, 7]);
+    const r = dense(e, xt, { data: wk, shape: [24, 7] }, { ...p, layout: 'kn', out, accelerator: 'zasca' });
+    expect(r.y).toBe(out);
+    expect(Array.from(out.data)).toEqual(Array.from(plain.toArray()));
+    xt.dispose();
+    out.dispose();
+    plain.dispose();
+    expect(e.heap.liveCount).toBe(live - 1);
+  });
+
+  it('conv2d with accelerator leaks nothing', () => {
+    const e = engines[0];
+    const live = e.heap.liveCount;
+    const r = conv2d(e, { data: sparseX(9 * 11 * 6, 0.5, 0, 2), shape: xShape }, { data: w, shape: wShape }, { pads: 1, accelerator: 'zasca' });
+    r.y.dispose();
+    expect(e.heap.liveCount).toBe(live);
+  });
+
   it('refuses unknown presets (with a suggestion), packed-only combinations and algorithm', () => {
     const e = engines[0];
     const x = { data: new Int8Array(9 * 11 * 6), shape: xShape };
