@@ -19,3 +19,4 @@ export * from './binary/gemm';
 export * from './binary/conv';
 export * from './binary/output';
 export * from './binary/peak';
+export * from './ops/add';

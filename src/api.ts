@@ -13,6 +13,7 @@ export { relu, clamp, type ReluOptions, type ClampOptions } from './ops/activati
 export { maxPool2d, avgPool2d, globalAvgPool, type Pool2dOptions, type MaxPool2dOptions, type AvgPool2dOptions, type GlobalAvgPoolOptions } from './ops/pool.js';
 export { softmax, type SoftmaxOptions, type SoftmaxOutput } from './ops/softmax.js';
 export { flatten, reshape } from './ops/shape.js';
+export { add, type AddOptions, type AddOperandQuant } from './ops/add.js';
 export * as quant from './quant/index.js';
 export {
   quantParams,
@@ -43,6 +44,11 @@ export {
 export { packWeights, PackedWeights, type PackOptions, type MatrixLayout } from './ops/packed.js';
 export { matmul, ROW_TILE, type MatmulParams } from './ops/matmul.js';
 export { dense, type DenseParams } from './ops/dense.js';
+export type { AcceleratorParams, WithReport } from './ops/with-report.js';
+export {
+  resolveTargets, opReport, formatComparison,
+  type AcceleratorOption, type AcceleratorTarget, type ArchPresetName, type OpAcceleratorReport, type AcceleratorComparisonRow,
+} from './accel/op-report.js';
 export * as accel from './accel/index.js';
 export {
   simulate, simulateNetwork, networkTotals, convLayer, fcLayer, gemmLayer, resolveArch, DATAFLOWS, ARCH_SCHEMA, ARCH_PRESETS, REPORT_GLOSSARY, EYERISS_ENERGY_TABLE,
@@ -58,6 +64,7 @@ export {
   type FeieArch, type FeieActivity, type FeieCost, type FeieReport,
   type FeieScheduleOptions, type FeieSchedule, type FeieScheduleCycle,
 } from './accel/feie.js';
+export { scheduleTable, formatFeieSchedule, feieScheduleSvg, type ScheduleTable, type ScheduleViewOptions } from './accel/schedule-view.js';
 export { CsrMatrix, csrFromArrays, denseToCsr, csrToDense, type CsrArrays, type CsrDType, type DenseToCsrOptions } from './sparse/csr.js';
 export {
   packCsrWeights, denseCsr, conv2dCsr, PackedCsrWeights, CSR_LANES, CSR_MAX_COLS, CSR_PANEL_COLS,
@@ -82,3 +89,10 @@ export {
   type PackBitsOptions, type PackTernaryOptions, type BinaryOutputParams, type BinaryGemmParams, type BinaryConv2DParams,
 } from './ops/binary.js';
 export { WORD_BITS, OVERREAD_BYTES, wordsFor, wordsPerRow, type BitKind, type BinaryOutput } from './binary/conventions.js';
+export {
+  inferGraph, graphFromTopology, lenet5Graph, resnetBlocksGraph, GRAPH_OPS, SOFTMAX_QUANT, RESNET_BLOCKS_TOPOLOGY,
+  runNetwork, calibrateGraph, AUTO_ZERO_SKIP_FRACTION,
+  type Graph, type GraphNode, type GraphNodeBase, type GraphQuant, type GraphActivation, type ConvNode, type DenseNode, type PoolNode, type GlobalAvgPoolNode,
+  type ReluNode, type ClampNode, type AddNode, type FlattenNode, type SoftmaxNode, type NodeInfo, type GraphInfo, type GraphFromTopologyOptions,
+  type RunNetworkOptions, type NetworkRun, type LayerRun, type NetworkAcceleratorReport, type CalibrateGraphOptions,
+} from './nets/index.js';

@@ -20,3 +20,8 @@ export {
   parseTopology, toTopologyCsv, parseScaleSimConfig, computeReportCsv, bandwidthReportCsv, TopologyError,
   CONV_TOPOLOGY_COLUMNS, GEMM_TOPOLOGY_COLUMNS, COMPUTE_REPORT_HEADER, BANDWIDTH_REPORT_HEADER, type ParseTopologyOptions,
 } from './scalesim.js';
+export {
+  resolveTargets, opReport, formatComparison,
+  type AcceleratorOption, type AcceleratorTarget, type ArchPresetName, type OpAcceleratorReport, type AcceleratorComparisonRow,
+} from './op-report.js';
+export { scheduleTable, formatFeieSchedule, feieScheduleSvg, type ScheduleTable, type ScheduleViewOptions } from './schedule-view.js';

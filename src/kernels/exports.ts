@@ -12,6 +12,9 @@ export interface WasmKernels {
   q8_relu(x: number, y: number, n: number, zeroPoint: number, signed: number): void;
   q8_clamp(x: number, y: number, n: number, qmin: number, qmax: number, signed: number): void;
 
+  // assembly/ops/add.ts
+  q8_add(a: number, aSigned: number, za: number, ra: number, b: number, bSigned: number, zb: number, rb: number, y: number, ySigned: number, yzp: number, qmin: number, qmax: number, n: number): void;
+
   // assembly/ops/pool.ts
   q8_maxpool2d(x: number, N: number, H: number, W: number, C: number, y: number, OH: number, OW: number, kh: number, kw: number, sh: number, sw: number, pt: number, pl: number, dh: number, dw: number, signed: number): void;
   q8_avgpool2d(x: number, N: number, H: number, W: number, C: number, y: number, OH: number, OW: number, kh: number, kw: number, sh: number, sw: number, pt: number, pl: number, pb: number, pr: number, countIncludePad: number, zp: number, signed: number): void;

@@ -32,6 +32,7 @@ export const KERNELS: readonly KernelInfo[] = [
   { name: 'u8_im2col', family: 'conv', export: 'u8_im2col', summary: 'tiled im2col of NHWC int8/uint8 to uint8 rows (r, s, c), padding = zero point', vectorised: ['simd', 'relaxed'] },
   { name: 'q8_dwconv_direct', family: 'conv', export: 'q8_dwconv_direct', summary: 'direct depthwise conv (multiplier 1) on NHWC int8/uint8, int32 sums, zero points subtracted', vectorised: ['simd', 'relaxed'] },
   { name: 'q8_clamp', family: 'ops', export: 'q8_clamp', summary: 'y = min(max(x, qmin), qmax) on int8/uint8 (ReLU6 when quantised)', vectorised: ['simd', 'relaxed'] },
+  { name: 'q8_add', family: 'ops', export: 'q8_add', summary: 'ONNX QLinearAdd: y = clamp(nearest(f32(aScale/yScale) * (a - za) + f32(bScale/yScale) * (b - zb)) + yzp), float32, int8/uint8 each', vectorised: ['simd', 'relaxed'] },
   { name: 's32_correct', family: 'common', export: 's32_correct', summary: 'v = acc + colTerm[n] - zb[n] * rowSum[m], int32 wrapping, in place', vectorised: ['simd', 'relaxed'] },
   { name: 'q8_requantize', family: 'common', export: 'q8_requantize', summary: 'zero-point correction + f32 multiplier, round half to even, clamp, narrow to int8/uint8', vectorised: ['simd', 'relaxed'] },
   { name: 'q8_maxpool2d_nhwc', family: 'ops', export: 'q8_maxpool2d', summary: 'max pooling NHWC int8/uint8, pads, strides, dilations', vectorised: ['simd', 'relaxed'] },

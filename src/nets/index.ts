@@ -7,3 +7,12 @@ export {
   type Topology, type TopologyLayer, type TopologyConv, type TopologyFc, type TopologyPool, type TopologyAdd, type TopologyPads, type ResolvedTopologyLayer,
 } from './topologies.js';
 export { networkSummary, formatSummary, shortCount, groupedCount, SUMMARY_BYTES_PER_VALUE, type NetworkSummary, type SummaryRow } from './summary.js';
+export {
+  inferGraph, graphFromTopology, lenet5Graph, resnetBlocksGraph, seededRandom, nodeOp, GRAPH_OPS, SOFTMAX_QUANT, RESNET_BLOCKS_TOPOLOGY,
+  type Graph, type GraphNode, type GraphNodeBase, type GraphQuant, type GraphActivation, type ConvNode, type DenseNode, type PoolNode, type GlobalAvgPoolNode,
+  type ReluNode, type ClampNode, type AddNode, type FlattenNode, type SoftmaxNode, type NodeInfo, type GraphInfo, type GraphFromTopologyOptions,
+} from './graph.js';
+export {
+  runNetwork, calibrateGraph, AUTO_ZERO_SKIP_FRACTION,
+  type RunNetworkOptions, type NetworkRun, type LayerRun, type NetworkAcceleratorReport, type CalibrateGraphOptions,
+} from './run.js';

@@ -25,6 +25,7 @@ import { UnsupportedError, ValueError, fmt } from '../errors.js';
 import type { Engine, TensorLike } from '../runtime/engine.js';
 import { Tensor, viewOf } from '../runtime/tensor.js';
 import { type WeightDtype, weightFlipBytes, weightsToS8 } from './packed.js';
+import { conv2dWithReport, type AcceleratorParams, type WithReport } from './with-report.js';
 
 /** Which conv algorithm runs. `'auto'`: direct for depthwise with multiplier 1, else im2col. */
 export type Conv2DAlgorithm = 'auto' | 'im2col' | 'direct';
@@ -267,7 +268,10 @@ export function planConv2dTiles(engine: Engine, info: Conv2DInfo, algorithm: 'im
  * @param w int8 or uint8 weights, [M, R, S, C/groups] (OHWI, default) or [M, C/groups, R, S]
  *   (`weightLayout: 'OIHW'`), or weights packed by {@link packConvWeights} on this engine. Never
  *   modified. `wZeroPoint` is in w's dtype: [-128, 127] for int8, [0, 255] for uint8.
- * @param params geometry ({@link Conv2DOptions}), quantisation ({@link QuantParams}), `algorithm`, `out`.
+ * @param params geometry ({@link Conv2DOptions}), quantisation ({@link QuantParams}), `algorithm`, `out`;
+ *   `accelerator` (an arch, a preset name or a list) to get `{ y, report, kernel }` instead: the
+ *   zero-skipping kernel (conv2dZeroSkip, bit-exact) runs and its counts feed the accelerator
+ *   models (ZASCAD vs ZASCAS side by side, then the other targets); `layerName` names the layer.
  * @returns int32 (no `requantize`) or int8/uint8 (`requantize.outputDtype`), [N, E, F, M]
  *   (NHWC) or [N, M, E, F] (NCHW).
  *
@@ -279,12 +283,20 @@ export function planConv2dTiles(engine: Engine, info: Conv2DInfo, algorithm: 'im
  * });
  * ```
  */
+export function conv2d(engine: Engine, x: TensorLike<'int8' | 'uint8'>, w: TensorLike<'int8' | 'uint8'>, params: Conv2DParams & AcceleratorParams & { requantize: NonNullable<QuantParams['requantize']> }): WithReport<Tensor<'int8' | 'uint8'>>;
+export function conv2d(engine: Engine, x: TensorLike<'int8' | 'uint8'>, w: TensorLike<'int8' | 'uint8'>, params: Conv2DParams & AcceleratorParams & { requantize?: undefined }): WithReport<Tensor<'int32'>>;
+export function conv2d(engine: Engine, x: TensorLike<'int8' | 'uint8'>, w: TensorLike<'int8' | 'uint8'>, params: Conv2DParams & AcceleratorParams): WithReport<Tensor<'int32' | 'int8' | 'uint8'>>;
 export function conv2d(engine: Engine, x: TensorLike<'int8' | 'uint8'>, w: TensorLike<'int8' | 'uint8'> | PackedConvWeights, params: Conv2DParams & { requantize: NonNullable<QuantParams['requantize']> }): Tensor<'int8' | 'uint8'>;
 export function conv2d(engine: Engine, x: TensorLike<'int8' | 'uint8'>, w: TensorLike<'int8' | 'uint8'> | PackedConvWeights, params?: Conv2DParams & { requantize?: undefined }): Tensor<'int32'>;
 export function conv2d(engine: Engine, x: TensorLike<'int8' | 'uint8'>, w: TensorLike<'int8' | 'uint8'> | PackedConvWeights, params?: Conv2DParams): Tensor<'int32' | 'int8' | 'uint8'>;
-export function conv2d(engine: Engine, x: TensorLike<'int8' | 'uint8'>, w: TensorLike<'int8' | 'uint8'> | PackedConvWeights, params: Conv2DParams = {}): Tensor<'int32' | 'int8' | 'uint8'> {
+export function conv2d(engine: Engine, x: TensorLike<'int8' | 'uint8'>, w: TensorLike<'int8' | 'uint8'> | PackedConvWeights, params: Conv2DParams & Partial<AcceleratorParams> = {}): Tensor<'int32' | 'int8' | 'uint8'> | WithReport<Tensor<'int32' | 'int8' | 'uint8'>> {
   const op = 'conv2d';
   if (params === null || typeof params !== 'object') throw new ValueError(op, `params = ${fmt(params)} must be an object.`, 'pass { strides, pads, groups, xZeroPoint, wZeroPoint, bias, requantize, ... } or omit it.');
+  if (params.accelerator !== undefined) {
+    if (w instanceof PackedConvWeights) throw new UnsupportedError(op, 'accelerator reports need the unpacked weights: the counts come from the zero-skipping kernel, which builds its own weight layout.', 'pass the weights unpacked when asking for a report.');
+    return conv2dWithReport(engine, x, w, params as Conv2DParams & AcceleratorParams);
+  }
+  if (params.layerName !== undefined) throw new ValueError(op, `layerName = ${fmt(params.layerName)} is only used with accelerator.`, 'pass accelerator too, or omit layerName.');
   const { shape: xShape, dtype } = engine.checkInput(op, 'x', x, ['int8', 'uint8']);
   const xDtype = dtype as 'int8' | 'uint8';
 

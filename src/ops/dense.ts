@@ -2,12 +2,13 @@
  * Fully connected layer on int8/uint8 activations and int8/uint8 weights.
  * @module
  */
-import { ShapeError, fmt } from '../errors.js';
+import { ShapeError, UnsupportedError, ValueError, fmt } from '../errors.js';
+import { denseWithReport, type AcceleratorParams, type WithReport } from './with-report.js';
 import type { Engine, TensorLike } from '../runtime/engine.js';
 import type { Tensor } from '../runtime/tensor.js';
 import { type MatmulParams, checkActivations, checkParams, runGemm } from './matmul.js';
 import { resolveOutputStage } from '../descriptors/output-stage.js';
-import { type PackedWeights, resolveWeights } from './packed.js';
+import { PackedWeights, resolveWeights } from './packed.js';
 
 /**
  * Parameters of {@link dense}: zero points, bias, requantisation (fused ReLU / clamp via
@@ -25,6 +26,9 @@ export type DenseParams = MatmulParams;
  *   Gemm transB = 1; `layout: 'kn'` for [inFeatures, outFeatures]). `wZeroPoint` is in w's
  *   dtype: [-128, 127] for int8, [0, 255] for uint8.
  * - Result: [batch, outFeatures].
+ * - `accelerator` (an arch, a preset name or a list; unpacked weights): returns `{ y, report, kernel }`,
+ *   the same y plus accelerator reports from the zero-skipping kernel's counts (the FC layer as a
+ *   1x1 conv on a 1x1 image; see conv2d).
  *
  * @example
  * ```ts
@@ -33,9 +37,16 @@ export type DenseParams = MatmulParams;
  * });
  * ```
  */
-export function dense(engine: Engine, x: TensorLike<'int8' | 'uint8'>, w: PackedWeights | TensorLike<'int8' | 'uint8'>, params?: DenseParams): Tensor<'int32' | 'int8' | 'uint8'> {
+export function dense(engine: Engine, x: TensorLike<'int8' | 'uint8'>, w: TensorLike<'int8' | 'uint8'>, params: DenseParams & AcceleratorParams): WithReport<Tensor<'int32' | 'int8' | 'uint8'>>;
+export function dense(engine: Engine, x: TensorLike<'int8' | 'uint8'>, w: PackedWeights | TensorLike<'int8' | 'uint8'>, params?: DenseParams): Tensor<'int32' | 'int8' | 'uint8'>;
+export function dense(engine: Engine, x: TensorLike<'int8' | 'uint8'>, w: PackedWeights | TensorLike<'int8' | 'uint8'>, params?: DenseParams & Partial<AcceleratorParams>): Tensor<'int32' | 'int8' | 'uint8'> | WithReport<Tensor<'int32' | 'int8' | 'uint8'>> {
   const op = 'dense';
-  const prm = checkParams(op, params);
+  if (params && typeof params === 'object' && params.accelerator !== undefined) {
+    if (w instanceof PackedWeights) throw new UnsupportedError(op, 'accelerator reports need the unpacked weights: the counts come from the zero-skipping kernel, which builds its own weight layout.', 'pass the weights unpacked when asking for a report.');
+    return denseWithReport(engine, x, w, params as DenseParams & AcceleratorParams);
+  }
+  const { accelerator: _a, layerName, ...prm } = checkParams(op, params);
+  if (layerName !== undefined) throw new ValueError(op, `layerName = ${fmt(layerName)} is only used with accelerator.`, 'pass accelerator too, or omit layerName.');
   const { shape, dtype } = checkActivations(engine, op, 'x', x);
   const weights = resolveWeights(engine, op, 'w', w, prm.layout ?? 'nk');
   const batch = shape[0];

@@ -12,3 +12,5 @@ export * from './softmax.js';
 export * from './feie.js';
 export * from './sparse.js';
 export * from './binary.js';
+export * from './add.js';
+export * from './graph.js';
