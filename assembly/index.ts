@@ -12,3 +12,4 @@ export * from './ops/pool';
 export * from './ops/softmax';
 export * from './common/convert';
 export * from './feie/conv';
+export * from './feie/zsgemm';

@@ -1,0 +1,339 @@
+// Zero-skipping convolution as a block-sparse GEMM: the fast CPU form of the FEIE / ZASCAS idea
+// (skip the work of zero activations) for the SIMD builds.
+//
+// Why not the scatter of feie/conv.ts: an input-stationary scatter loads each weight element for
+// one MAC, and pairing two arbitrary non-zero channels costs two shuffles per dot; it runs at
+// about 40 % of the dense GEMM's per-MAC rate. Here the dense GEMM's 3x12c2 register tile
+// (gemm/u8s8.ts: 3 output pixels x 12 output channels, k-pairs as i16, i32x4.dot_i16x8_s) is
+// kept, and whole k-pairs are skipped when they are zero for all 3 pixels of a panel.
+//
+// K is ordered so that such k-pairs are common: a pair is one input channel c at two ADJACENT
+// taps (t, t + 1) of the flattened R x S window (tap pairs tp = 0 .. ceil(RS/2) - 1, the last one
+// padded with a zero tap when RS is odd), pair index j = tp * Cg + c. The 3 pixels of a panel are
+// consecutive output pixels, so one pair reads 4-6 neighbouring input pixels of ONE channel:
+// ReLU zeros are spatially clustered per channel, so such pairs are zero about as often as single
+// inputs. Both operands are zero-point-free i16: A = x - xzp, B = w - wzp (both in [-255, 255],
+// a pair of products fits i32; sums wrap mod 2^32 like the reference), so skipping is exact and
+// the output stage only adds the bias.
+//
+// Per tile of output pixels of one image and one group:
+//   1. lower each 3-pixel panel to [KP][3 rows][2] i16 (the GEMM's c2 A layout) and list the
+//      pairs that are non-zero in any row (skip = 0 lists all);
+//   2. for each 12-column panel of B (packed once per call by q8_conv_zs_pack_b), for each A
+//      panel: the 3x12 micro-kernel over the listed pairs only (B panel stays in L1 across the
+//      tile's A panels).
+// Exact FEIE counts (non-zero inputs per row and channel, MACs with a non-zero input) come from
+// q8_conv_zs_count, one vectorised pass over x that is also the density scan of conv2dAuto.
+
+// Edge tiles (Mg % 12 != 0, last panel with < 3 rows) are computed whole here, then copied.
+const ZTILE: usize = memory.data(144, 16);
+
+@inline function cdiv(a: i32, b: i32): i32 {
+  return (a + b - 1) / b;
+}
+
+/** Bytes of B packed by {@link q8_conv_zs_pack_b} for one group. */
+export function q8_conv_zs_packed_b_bytes(Mg: i32, R: i32, S: i32, Cg: i32): i32 {
+  return cdiv(Mg, 12) * cdiv(R * S, 2) * Cg * 48 + 64;
+}
+
+/** Bytes of the work buffer of {@link q8_conv_zs_gemm} for a tile of `rows` output pixels. */
+export function q8_conv_zs_work_bytes(rows: i32, R: i32, S: i32, Cg: i32): i32 {
+  const kp = cdiv(R * S, 2) * Cg;
+  const panels = cdiv(rows, 3);
+  return panels * kp * 12 + panels * (kp + 1) * 4 + 3 * (R * S + 1) * 4 + 64;
+}
+
+/**
+ * Packs one group's weights: w is OHWI [Mg][R][S][Cg] int8 (signed = 1) or uint8, wzp per output
+ * channel (i32, in w's own domain). out: [ceil(Mg/12)][KP][3][4 cols][2] i16 of w - wzp, pair
+ * j = tp * Cg + c = (tap 2tp, tap 2tp + 1) of channel c; padding taps and columns are 0.
+ */
+export function q8_conv_zs_pack_b(w: usize, signed: i32, wzp: usize, Mg: i32, R: i32, S: i32, Cg: i32, out: usize): void {
+  const RS = R * S;
+  const TP = cdiv(RS, 2);
+  const kp = TP * Cg;
+  const np = cdiv(Mg, 12);
+  const K = RS * Cg;
+  memory.fill(out, 0, <usize>np * kp * 48);
+  for (let n = 0; n < Mg; n++) {
+    const jn = n / 12;
+    const l = n % 12;
+    const dst = out + <usize>jn * kp * 48 + <usize>((l >> 2) * 16 + (l & 3) * 4);
+    const src = w + <usize>n * K;
+    const z = load<i32>(wzp + (<usize>n << 2));
+    for (let t = 0; t < RS; t++) {
+      const half = <usize>((t & 1) << 1);
+      const base = dst + <usize>(t >> 1) * Cg * 48 + half;
+      const s = src + <usize>t * Cg;
+      for (let c = 0; c < Cg; c++) {
+        const v = signed ? <i32>load<i8>(s + c) : <i32>load<u8>(s + c);
+        store<i16>(base + <usize>c * 48, <i16>(v - z));
+      }
+    }
+  }
+}
+
+// Interleaves the u32 lanes of three rows into x0 y0 z0 x1 | y1 z1 x2 y2 | z2 x3 y3 z3.
+@inline function store3(dst: usize, x: v128, y: v128, z: v128): void {
+  const xyLo = i32x4.shuffle(x, y, 0, 4, 1, 5);
+  const yz = i32x4.shuffle(y, z, 1, 5, 2, 6);
+  const xyHi = i32x4.shuffle(x, y, 2, 6, 3, 7);
+  v128.store(dst, i32x4.shuffle(xyLo, z, 0, 1, 4, 2), 0);
+  v128.store(dst, i32x4.shuffle(yz, x, 0, 1, 6, 2), 16);
+  v128.store(dst, i32x4.shuffle(xyHi, z, 6, 2, 3, 7), 32);
+}
+
+// 8 channels of an input pixel (0 = padding) as i16 x - xzp.
+@inline function row8(p: usize, signed: i32, zv: v128): v128 {
+  if (p == 0) return i32x4.splat(0);
+  return i16x8.sub(signed ? v128.load8x8_s(p) : v128.load8x8_u(p), zv);
+}
+
+/**
+ * One tile of output pixels [p0, p0 + rows) (row-major over E x F) of one NHWC image, channel
+ * slice [c0, c0 + Cg) of one group: acc[p][0 .. Mg) (int32, row stride ldacc elements) = the
+ * exact sums of (x - xzp) * (w - wzp). pb: this group's B from q8_conv_zs_pack_b. work:
+ * q8_conv_zs_work_bytes(rows, R, S, Cg) bytes. skip = 0 multiplies every pair (same code path).
+ * Returns the number of pair-panels multiplied (listed pairs summed over the panels): the CPU
+ * does 6 * Mg multiply-adds per listed pair (3 rows x 2 k x Mg columns).
+ */
+export function q8_conv_zs_gemm(
+  x: usize, H: i32, W: i32, C: i32, R: i32, S: i32,
+  sh: i32, sw: i32, dh: i32, dw: i32, pt: i32, pl: i32, F: i32,
+  p0: i32, rows: i32, c0: i32, Cg: i32, xzp: i32, signed: i32, skip: i32,
+  pb: usize, Mg: i32, acc: usize, ldacc: i32, work: usize,
+): i32 {
+  if (!ASC_FEATURE_SIMD) return 0;
+  const RS = R * S;
+  const TP = cdiv(RS, 2);
+  const kp = TP * Cg;
+  const panels = cdiv(rows, 3);
+  const apan = work;
+  const lists = apan + <usize>panels * kp * 12;
+  const taps = lists + <usize>panels * (kp + 1) * 4; // [3][RS + 1] input pixel pointers, 0 = padding
+  const zv = i16x8.splat(<i16>xzp);
+  const c8 = Cg & ~7;
+  let listed = 0;
+  // ---- 1. lower + list ----
+  for (let ip = 0; ip < panels; ip++) {
+    for (let r = 0; r < 3; r++) {
+      const tr = taps + <usize>(r * (RS + 1)) * 4;
+      store<u32>(tr + (<usize>RS << 2), 0);
+      const p = p0 + ip * 3 + r;
+      if (p >= p0 + rows) {
+        memory.fill(tr, 0, <usize>RS << 2);
+        continue;
+      }
+      const e = p / F;
+      const f = p - e * F;
+      for (let rr = 0; rr < R; rr++) {
+        const ih = e * sh - pt + rr * dh;
+        for (let ss = 0; ss < S; ss++) {
+          const iw = f * sw - pl + ss * dw;
+          const ok = <u32>ih < <u32>H && <u32>iw < <u32>W;
+          store<u32>(tr + (<usize>(rr * S + ss) << 2), ok ? <u32>(x + <usize>((ih * W + iw) * C + c0)) : 0);
+        }
+      }
+    }
+    const a = apan + <usize>ip * kp * 12;
+    const list = lists + <usize>ip * (kp + 1) * 4;
+    let n = 0;
+    for (let tp = 0; tp < TP; tp++) {
+      const t0 = tp * 2;
+      const q00 = <usize>load<u32>(taps + (<usize>t0 << 2));
+      const q01 = <usize>load<u32>(taps + (<usize>(t0 + 1) << 2));
+      const q10 = <usize>load<u32>(taps + (<usize>(RS + 1 + t0) << 2));
+      const q11 = <usize>load<u32>(taps + (<usize>(RS + 2 + t0) << 2));
+      const q20 = <usize>load<u32>(taps + (<usize>(2 * RS + 2 + t0) << 2));
+      const q21 = <usize>load<u32>(taps + (<usize>(2 * RS + 3 + t0) << 2));
+      const jb = tp * Cg;
+      if (q00 == 0 && q01 == 0 && q10 == 0 && q11 == 0 && q20 == 0 && q21 == 0) {
+        // the whole tap pair is padding for the 3 pixels: zeros, never listed
+        if (!skip) {
+          memory.fill(a + <usize>jb * 12, 0, <usize>Cg * 12);
+          for (let c = 0; c < Cg; c++) store<i32>(list + (<usize>(++n) << 2), jb + c);
+        }
+        continue;
+      }
+      let c = 0;
+      for (; c < c8; c += 8) {
+        const uc = <usize>c;
+        const x0a = row8(q00 ? q00 + uc : 0, signed, zv), x0b = row8(q01 ? q01 + uc : 0, signed, zv);
+        const x1a = row8(q10 ? q10 + uc : 0, signed, zv), x1b = row8(q11 ? q11 + uc : 0, signed, zv);
+        const x2a = row8(q20 ? q20 + uc : 0, signed, zv), x2b = row8(q21 ? q21 + uc : 0, signed, zv);
+        const l0 = i16x8.shuffle(x0a, x0b, 0, 8, 1, 9, 2, 10, 3, 11);
+        const h0 = i16x8.shuffle(x0a, x0b, 4, 12, 5, 13, 6, 14, 7, 15);
+        const l1 = i16x8.shuffle(x1a, x1b, 0, 8, 1, 9, 2, 10, 3, 11);
+        const h1 = i16x8.shuffle(x1a, x1b, 4, 12, 5, 13, 6, 14, 7, 15);
+        const l2 = i16x8.shuffle(x2a, x2b, 0, 8, 1, 9, 2, 10, 3, 11);
+        const h2 = i16x8.shuffle(x2a, x2b, 4, 12, 5, 13, 6, 14, 7, 15);
+        const j = jb + c;
+        store3(a + <usize>j * 12, l0, l1, l2);
+        store3(a + <usize>(j + 4) * 12, h0, h1, h2);
+        let m = skip
+          ? i32x4.bitmask(v128.not(i32x4.eq(v128.or(l0, v128.or(l1, l2)), i32x4.splat(0))))
+            | (i32x4.bitmask(v128.not(i32x4.eq(v128.or(h0, v128.or(h1, h2)), i32x4.splat(0)))) << 4)
+          : 0xff;
+        while (m) {
+          store<i32>(list + (<usize>(++n) << 2), j + ctz<i32>(m));
+          m &= m - 1;
+        }
+      }
+      for (; c < Cg; c++) {
+        // channel tail, one pair for the 3 rows
+        const j = jb + c;
+        const d = a + <usize>j * 12;
+        let any = 0;
+        for (let r = 0; r < 3; r++) {
+          const qa = <usize>load<u32>(taps + (<usize>(r * (RS + 1) + t0) << 2));
+          const qb = <usize>load<u32>(taps + (<usize>(r * (RS + 1) + t0 + 1) << 2));
+          const va = qa == 0 ? 0 : (signed ? <i32>load<i8>(qa + <usize>c) : <i32>load<u8>(qa + <usize>c)) - xzp;
+          const vb = qb == 0 ? 0 : (signed ? <i32>load<i8>(qb + <usize>c) : <i32>load<u8>(qb + <usize>c)) - xzp;
+          store<i16>(d + <usize>r * 4, <i16>va);
+          store<i16>(d + <usize>r * 4, <i16>vb, 2);
+          any |= va | vb;
+        }
+        if (any != 0 || !skip) store<i32>(list + (<usize>(++n) << 2), j);
+      }
+    }
+    store<i32>(list, n);
+    listed += n;
+  }
+  // ---- 2. multiply the listed pairs ----
+  const np = cdiv(Mg, 12);
+  const ldcb = <usize>ldacc << 2;
+  for (let jn = 0; jn < np; jn++) {
+    const b = pb + <usize>jn * kp * 48;
+    const nr = min(12, Mg - jn * 12);
+    for (let ip = 0; ip < panels; ip++) {
+      const mr = min(3, rows - ip * 3);
+      const cp = acc + <usize>(ip * 3) * ldcb + <usize>jn * 48;
+      ukzs(apan + <usize>ip * kp * 12, b, lists + <usize>ip * (kp + 1) * 4, cp, ldcb, mr, nr);
+    }
+  }
+  return listed;
+}
+
+// 3 x 12 tile over the listed pairs: A [kp][3][2] i16, B [kp][3 vectors][4][2] i16; list[0] = n.
+function ukzs(pa: usize, pb: usize, list: usize, c: usize, ldcb: usize, mr: i32, nr: i32): void {
+  if (ASC_FEATURE_SIMD) {
+    let c00 = i32x4.splat(0), c01 = c00, c02 = c00, c10 = c00, c11 = c00, c12 = c00, c20 = c00, c21 = c00, c22 = c00;
+    const n = load<i32>(list);
+    let lp = list + 4;
+    const le = lp + (<usize>n << 2);
+    for (; lp < le; lp += 4) {
+      const j = <usize>load<i32>(lp);
+      const bp = pb + j * 48;
+      const ap = pa + j * 12;
+      const b0 = v128.load(bp, 0), b1 = v128.load(bp, 16), b2 = v128.load(bp, 32);
+      let av = v128.load32_splat(ap, 0);
+      c00 = i32x4.add(c00, i32x4.dot_i16x8_s(av, b0));
+      c01 = i32x4.add(c01, i32x4.dot_i16x8_s(av, b1));
+      c02 = i32x4.add(c02, i32x4.dot_i16x8_s(av, b2));
+      av = v128.load32_splat(ap, 4);
+      c10 = i32x4.add(c10, i32x4.dot_i16x8_s(av, b0));
+      c11 = i32x4.add(c11, i32x4.dot_i16x8_s(av, b1));
+      c12 = i32x4.add(c12, i32x4.dot_i16x8_s(av, b2));
+      av = v128.load32_splat(ap, 8);
+      c20 = i32x4.add(c20, i32x4.dot_i16x8_s(av, b0));
+      c21 = i32x4.add(c21, i32x4.dot_i16x8_s(av, b1));
+      c22 = i32x4.add(c22, i32x4.dot_i16x8_s(av, b2));
+    }
+    if (mr == 3 && nr == 12) {
+      v128.store(c, c00, 0);
+      v128.store(c, c01, 16);
+      v128.store(c, c02, 32);
+      v128.store(c + ldcb, c10, 0);
+      v128.store(c + ldcb, c11, 16);
+      v128.store(c + ldcb, c12, 32);
+      v128.store(c + 2 * ldcb, c20, 0);
+      v128.store(c + 2 * ldcb, c21, 16);
+      v128.store(c + 2 * ldcb, c22, 32);
+    } else {
+      v128.store(ZTILE, c00, 0);
+      v128.store(ZTILE, c01, 16);
+      v128.store(ZTILE, c02, 32);
+      v128.store(ZTILE, c10, 48);
+      v128.store(ZTILE, c11, 64);
+      v128.store(ZTILE, c12, 80);
+      v128.store(ZTILE, c20, 96);
+      v128.store(ZTILE, c21, 112);
+      v128.store(ZTILE, c22, 128);
+      for (let r = 0; r < mr; r++) {
+        memory.copy(c + <usize>r * ldcb, ZTILE + <usize>r * 48, <usize>nr << 2);
+      }
+    }
+  }
+}
+
+/**
+ * Exact counts of one NHWC image for the FEIE model, and the density scan of conv2dAuto, in one
+ * vectorised pass over x: rowNnz[ih * C + c] += 1 per non-zero input (x != xzp), and counts (f64)
+ * [0] += nnz(pixel) * taps, [1] += C * taps, [2] += nnz(pixel), where taps is the number of
+ * (r, s) of the pixel that reach an output (with groups, multiply [0] and [1] by Mg for MACs).
+ * rowNnz = 0 skips the per-row counts.
+ */
+export function q8_conv_zs_count(
+  x: usize, H: i32, W: i32, C: i32, R: i32, S: i32,
+  sh: i32, sw: i32, dh: i32, dw: i32, pt: i32, pl: i32, E: i32, F: i32,
+  xzp: i32, signed: i32, rowNnz: usize, counts: usize,
+): void {
+  let macNz: f64 = 0;
+  let macAll: f64 = 0;
+  let nzAll: f64 = 0;
+  const zb = <u8>xzp;
+  for (let ih = 0; ih < H; ih++) {
+    let nr = 0;
+    for (let r = 0; r < R; r++) {
+      const t = ih + pt - r * dh;
+      if (t >= 0 && t % sh == 0 && t / sh < E) nr++;
+    }
+    const cntRow = rowNnz + (<usize>(ih * C) << 2);
+    let rowNz = 0;
+    for (let iw = 0; iw < W; iw++) {
+      let ns = 0;
+      for (let s = 0; s < S; s++) {
+        const t = iw + pl - s * dw;
+        if (t >= 0 && t % sw == 0 && t / sw < F) ns++;
+      }
+      const px = x + <usize>((ih * W + iw) * C);
+      let nnz = 0;
+      let c = 0;
+      if (ASC_FEATURE_SIMD) {
+        const zv = i8x16.splat(<i8>zb);
+        for (; c + 16 <= C; c += 16) {
+          const nzv = v128.not(i8x16.eq(v128.load(px + <usize>c), zv)); // -1 where non-zero
+          nnz += popcnt<i32>(i8x16.bitmask(nzv));
+          if (rowNnz) {
+            const p = cntRow + (<usize>c << 2);
+            const lo = i16x8.extend_low_i8x16_s(nzv);
+            const hi = i16x8.extend_high_i8x16_s(nzv);
+            v128.store(p, i32x4.sub(v128.load(p, 0), i32x4.extend_low_i16x8_s(lo)), 0);
+            v128.store(p, i32x4.sub(v128.load(p, 16), i32x4.extend_high_i16x8_s(lo)), 16);
+            v128.store(p, i32x4.sub(v128.load(p, 32), i32x4.extend_low_i16x8_s(hi)), 32);
+            v128.store(p, i32x4.sub(v128.load(p, 48), i32x4.extend_high_i16x8_s(hi)), 48);
+          }
+        }
+      }
+      for (; c < C; c++) {
+        if (load<u8>(px + <usize>c) != zb) {
+          nnz++;
+          if (rowNnz) {
+            const p = cntRow + (<usize>c << 2);
+            store<i32>(p, load<i32>(p) + 1);
+          }
+        }
+      }
+      const tps = nr * ns;
+      macNz += <f64>(nnz * tps);
+      macAll += <f64>(C * tps);
+      rowNz += nnz;
+    }
+    nzAll += <f64>rowNz;
+  }
+  store<f64>(counts, load<f64>(counts) + macNz);
+  store<f64>(counts, load<f64>(counts, 8) + macAll, 8);
+  store<f64>(counts, load<f64>(counts, 16) + nzAll, 16);
+  void signed;
+}
