@@ -6,13 +6,14 @@
 // line per (layer, density): medians of `reps` timed calls (wall and process CPU), speedup of
 // zero-skip over dense (packed weights), the target 0.8 / density, counting overhead, FEIE cycles.
 import { loadavg, uptime } from 'node:os';
-import { conv2d, conv2dZeroSkip, init, packConvWeights } from '../dist/index.js';
+import { activationDensity, conv2d, conv2dAuto, conv2dZeroSkip, init, packConvWeights } from '../dist/index.js';
 
 const reps = Number(process.argv[2] ?? 7);
 const isa = process.argv[3] ?? 'simd';
 const layers = [
   { name: 'vgg16_conv3_1', H: 56, W: 56, C: 128, M: 256, R: 3, S: 3, pads: 1 },
   { name: 'resnet50_3x3', H: 28, W: 28, C: 128, M: 128, R: 3, S: 3, pads: 1 },
+  { name: 'alexnet_conv2', H: 27, W: 27, C: 96, M: 256, R: 5, S: 5, pads: 2 },
 ];
 const densities = [1.0, 0.7, 0.5, 0.3, 0.1];
 
@@ -105,7 +106,10 @@ for (const L of layers) {
     const xt = mf.tensor('uint8', [1, L.H, L.W, L.C], activations(L.H, L.W, L.C, density));
     const params = { pads: L.pads, requantize: rq };
     const dense = time(() => conv2d(mf, xt, pw, params).dispose());
-    const denseUnpacked = time(() => conv2d(mf, xt, w, params).dispose());
+    const auto = time(() => conv2dAuto(mf, xt, w, { ...params, packed: pw }).y.dispose());
+    const scan = time(() => activationDensity(xt, 0));
+    const autoRun = conv2dAuto(mf, xt, w, { ...params, packed: pw });
+    autoRun.y.dispose();
     let info;
     const ab = timeAB(() => {
       const r = conv2dZeroSkip(mf, xt, w, params);
@@ -114,7 +118,6 @@ for (const L of layers) {
     }, () => conv2dZeroSkip(mf, xt, w, { ...params, count: false }).y.dispose());
     const zs = ab.a;
     const zsNoCount = ab.b;
-    const zsDense = time(() => conv2dZeroSkip(mf, xt, w, { ...params, skipZeros: false }).y.dispose());
     // exactness of the comparison: the outputs are the same
     const a = conv2d(mf, xt, pw, params);
     const b = conv2dZeroSkip(mf, xt, w, params).y;
@@ -125,11 +128,14 @@ for (const L of layers) {
     const measured = info.counts.macs.executed / info.counts.macs.dense;
     console.log(JSON.stringify({
       layer: L.name, density, measuredDensityMacs: +measured.toFixed(4), sameOutput: same,
-      ms: { densePacked: +dense.wall.toFixed(2), denseUnpacked: +denseUnpacked.wall.toFixed(2), zeroSkip: +zs.wall.toFixed(2), zeroSkipNoCount: +zsNoCount.wall.toFixed(2), zeroSkipOff: +zsDense.wall.toFixed(2) },
-      cpuMs: { densePacked: +dense.cpu.toFixed(2), zeroSkip: +zs.cpu.toFixed(2), zeroSkipNoCount: +zsNoCount.cpu.toFixed(2) },
+      kernel: info.kernel, cpuMultiplyAddsPerDense: +(info.counts.cpuMultiplyAdds / info.counts.macs.dense).toFixed(4),
+      auto: { ran: autoRun.ran, density: +autoRun.density.toFixed(4), crossover: autoRun.crossover, scanMs: +scan.wall.toFixed(3) },
+      ms: { densePacked: +dense.wall.toFixed(2), zeroSkip: +zs.wall.toFixed(2), zeroSkipNoCount: +zsNoCount.wall.toFixed(2), auto: +auto.wall.toFixed(2) },
+      cpuMs: { densePacked: +dense.cpu.toFixed(2), zeroSkip: +zs.cpu.toFixed(2), zeroSkipNoCount: +zsNoCount.cpu.toFixed(2), auto: +auto.cpu.toFixed(2) },
       denseGops: +((2 * macs) / dense.wall / 1e6).toFixed(1),
       zeroSkipEffGops: +((2 * macs) / zs.wall / 1e6).toFixed(1),
       speedupVsDensePacked: { wall: +(dense.wall / zs.wall).toFixed(2), cpu: +(dense.cpu / zs.cpu).toFixed(2) },
+      autoVsDensePacked: { wall: +(dense.wall / auto.wall).toFixed(2), cpu: +(dense.cpu / auto.cpu).toFixed(2) },
       target: +(0.8 / density).toFixed(2),
       countingOverheadPct: { wall: +((zs.wall / zsNoCount.wall - 1) * 100).toFixed(1), cpu: +((zs.cpu / zsNoCount.cpu - 1) * 100).toFixed(1) },
       feie: { tiles: info.feie.tiles, P: info.feie.pesPerTile, denseCycles: info.feie.dense.cycles, zeroSkipCycles: info.feie.zeroSkip.cycles, denseUtil: +info.feie.dense.utilisation.toFixed(4), zeroSkipUtil: +info.feie.zeroSkip.utilisation.toFixed(4) },

@@ -73,8 +73,10 @@ export function activationDensity(x: TensorLike<'int8' | 'uint8'>, zeroPoint = 0
     const z32 = (z8 | (z8 << 8) | (z8 << 16) | (z8 << 24)) >>> 0;
     const u = new Uint32Array(d.buffer, d.byteOffset, q);
     for (let i = 0; i < q; i++) {
-      const v = (u[i] ^ z32) >>> 0;
-      if (v !== 0) nz += ((v & 0xff) !== 0 ? 1 : 0) + ((v & 0xff00) !== 0 ? 1 : 0) + ((v & 0xff0000) !== 0 ? 1 : 0) + ((v >>> 24) !== 0 ? 1 : 0);
+      // branch-free (ReLU data makes any branch unpredictable): high bit of each zero byte set
+      const v = u[i] ^ z32;
+      const zb = ~(((v & 0x7f7f7f7f) + 0x7f7f7f7f) | v) & 0x80808080;
+      nz += 4 - (Math.imul(zb >>> 7, 0x01010101) >>> 24);
     }
   }
   for (let i = q * 4; i < n; i++) if (d[i] !== zeroPoint) nz++;
