@@ -283,6 +283,14 @@ export function q8_conv_zs_count(
   let macAll: f64 = 0;
   let nzAll: f64 = 0;
   const zb = <u8>xzp;
+  // taps along W per input column (NS_MAX columns cached, the rest computed on the fly)
+  let nsAll = 0;
+  for (let iw = 0; iw < W; iw++) {
+    const ns = colTaps(iw, S, sw, dw, pl, F);
+    if (iw < NS_MAX) store<i32>(NS + (<usize>iw << 2), ns);
+    nsAll += ns;
+  }
+  const c16 = ASC_FEATURE_SIMD ? C & ~15 : 0;
   for (let ih = 0; ih < H; ih++) {
     let nr = 0;
     for (let r = 0; r < R; r++) {
@@ -290,33 +298,36 @@ export function q8_conv_zs_count(
       if (t >= 0 && t % sh == 0 && t / sh < E) nr++;
     }
     const cntRow = rowNnz + (<usize>(ih * C) << 2);
-    let rowNz = 0;
-    for (let iw = 0; iw < W; iw++) {
-      let ns = 0;
-      for (let s = 0; s < S; s++) {
-        const t = iw + pl - s * dw;
-        if (t >= 0 && t % sw == 0 && t / sw < F) ns++;
-      }
-      const px = x + <usize>((ih * W + iw) * C);
-      let nnz = 0;
-      let c = 0;
-      if (ASC_FEATURE_SIMD) {
-        const zv = i8x16.splat(<i8>zb);
-        for (; c + 16 <= C; c += 16) {
-          const nzv = v128.not(i8x16.eq(v128.load(px + <usize>c), zv)); // -1 where non-zero
-          nnz += popcnt<i32>(i8x16.bitmask(nzv));
-          if (rowNnz) {
-            const p = cntRow + (<usize>c << 2);
-            const lo = i16x8.extend_low_i8x16_s(nzv);
-            const hi = i16x8.extend_high_i8x16_s(nzv);
-            v128.store(p, i32x4.sub(v128.load(p, 0), i32x4.extend_low_i16x8_s(lo)), 0);
-            v128.store(p, i32x4.sub(v128.load(p, 16), i32x4.extend_high_i16x8_s(lo)), 16);
-            v128.store(p, i32x4.sub(v128.load(p, 32), i32x4.extend_low_i16x8_s(hi)), 32);
-            v128.store(p, i32x4.sub(v128.load(p, 48), i32x4.extend_high_i16x8_s(hi)), 48);
+    const xr = x + <usize>(ih * W) * <usize>C;
+    let rowNz: i64 = 0;
+    let rowW: i64 = 0; // sum over the row of nnz(pixel) * ns(pixel)
+    if (ASC_FEATURE_SIMD) {
+      // channel blocks outermost: per-channel counts stay in registers across the row
+      const zv = i8x16.splat(<i8>zb);
+      for (let c = 0; c < c16; c += 16) {
+        let a0 = i16x8.splat(0);
+        let a1 = a0;
+        for (let iw = 0; iw < W; iw++) {
+          const nzv = v128.not(i8x16.eq(v128.load(xr + <usize>iw * <usize>C + <usize>c), zv)); // -1 where non-zero
+          const pc = popcnt<i32>(i8x16.bitmask(nzv));
+          rowW += <i64>(pc * (iw < NS_MAX ? load<i32>(NS + (<usize>iw << 2)) : colTaps(iw, S, sw, dw, pl, F)));
+          rowNz += pc;
+          a0 = i16x8.sub(a0, i16x8.extend_low_i8x16_s(nzv));
+          a1 = i16x8.sub(a1, i16x8.extend_high_i8x16_s(nzv));
+          if ((iw & 0x3fff) == 0x3fff) {
+            // flush before the i16 counters could overflow (W > 16383)
+            if (rowNnz) flush16(cntRow + (<usize>c << 2), a0, a1);
+            a0 = i16x8.splat(0);
+            a1 = a0;
           }
         }
+        if (rowNnz) flush16(cntRow + (<usize>c << 2), a0, a1);
       }
-      for (; c < C; c++) {
+    }
+    for (let iw = 0; iw < W; iw++) {
+      const px = xr + <usize>iw * <usize>C;
+      let nnz = 0;
+      for (let c = c16; c < C; c++) {
         if (load<u8>(px + <usize>c) != zb) {
           nnz++;
           if (rowNnz) {
@@ -325,15 +336,36 @@ export function q8_conv_zs_count(
           }
         }
       }
-      const tps = nr * ns;
-      macNz += <f64>(nnz * tps);
-      macAll += <f64>(C * tps);
+      rowW += <i64>(nnz * (iw < NS_MAX ? load<i32>(NS + (<usize>iw << 2)) : colTaps(iw, S, sw, dw, pl, F)));
       rowNz += nnz;
     }
+    macNz += <f64>rowW * <f64>nr;
+    macAll += <f64>C * <f64>nsAll * <f64>nr;
     nzAll += <f64>rowNz;
   }
   store<f64>(counts, load<f64>(counts) + macNz);
   store<f64>(counts, load<f64>(counts, 8) + macAll, 8);
   store<f64>(counts, load<f64>(counts, 16) + nzAll, 16);
   void signed;
+}
+
+const NS_MAX: i32 = 4096;
+const NS: usize = memory.data(NS_MAX * 4, 16);
+
+// Taps s of input column iw that reach an output column.
+@inline function colTaps(iw: i32, S: i32, sw: i32, dw: i32, pl: i32, F: i32): i32 {
+  let ns = 0;
+  for (let s = 0; s < S; s++) {
+    const t = iw + pl - s * dw;
+    if (t >= 0 && t % sw == 0 && t / sw < F) ns++;
+  }
+  return ns;
+}
+
+// rowNnz[c .. c + 16) += the two i16x8 counters.
+@inline function flush16(p: usize, a0: v128, a1: v128): void {
+  v128.store(p, i32x4.add(v128.load(p, 0), i32x4.extend_low_i16x8_s(a0)), 0);
+  v128.store(p, i32x4.add(v128.load(p, 16), i32x4.extend_high_i16x8_s(a0)), 16);
+  v128.store(p, i32x4.add(v128.load(p, 32), i32x4.extend_low_i16x8_s(a1)), 32);
+  v128.store(p, i32x4.add(v128.load(p, 48), i32x4.extend_high_i16x8_s(a1)), 48);
 }
