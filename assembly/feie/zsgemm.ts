@@ -56,6 +56,39 @@ export function q8_conv_zs_pack_b(w: usize, signed: i32, wzp: usize, Mg: i32, R:
   const np = cdiv(Mg, 12);
   const K = RS * Cg;
   memory.fill(out, 0, <usize>np * kp * 48);
+  let n0 = 0;
+  let cv = 0; // channels [0, cv) of columns [0, n0) are packed by the vector path
+  if (ASC_FEATURE_SIMD) {
+    cv = Cg & ~7;
+    // 4 columns x 8 channels x one tap pair at a time: widen, subtract the zero points,
+    // interleave the two taps, transpose 4 x 4 so that each pair's 4 columns are one store.
+    for (; n0 + 4 <= Mg; n0 += 4) {
+      const dst = out + <usize>(n0 / 12) * kp * 48 + <usize>(((n0 % 12) >> 2) * 16);
+      const s0 = w + <usize>n0 * K;
+      const z0 = i16x8.splat(<i16>load<i32>(wzp + (<usize>n0 << 2)));
+      const z1 = i16x8.splat(<i16>load<i32>(wzp + (<usize>n0 << 2), 4));
+      const z2 = i16x8.splat(<i16>load<i32>(wzp + (<usize>n0 << 2), 8));
+      const z3 = i16x8.splat(<i16>load<i32>(wzp + (<usize>n0 << 2), 12));
+      for (let tp = 0; tp < TP; tp++) {
+        const ta = <usize>(2 * tp * Cg);
+        const hasB = 2 * tp + 1 < RS;
+        for (let c = 0; c < cv; c += 8) {
+          const o = ta + <usize>c;
+          const a0 = w8(s0 + o, signed, z0), b0 = hasB ? w8(s0 + o + <usize>Cg, signed, z0) : i32x4.splat(0);
+          const a1 = w8(s0 + <usize>K + o, signed, z1), b1 = hasB ? w8(s0 + <usize>K + o + <usize>Cg, signed, z1) : i32x4.splat(0);
+          const a2 = w8(s0 + <usize>(2 * K) + o, signed, z2), b2 = hasB ? w8(s0 + <usize>(2 * K) + o + <usize>Cg, signed, z2) : i32x4.splat(0);
+          const a3 = w8(s0 + <usize>(3 * K) + o, signed, z3), b3 = hasB ? w8(s0 + <usize>(3 * K) + o + <usize>Cg, signed, z3) : i32x4.splat(0);
+          const d = dst + <usize>(tp * Cg + c) * 48;
+          tr4(d,
+            i16x8.shuffle(a0, b0, 0, 8, 1, 9, 2, 10, 3, 11), i16x8.shuffle(a1, b1, 0, 8, 1, 9, 2, 10, 3, 11),
+            i16x8.shuffle(a2, b2, 0, 8, 1, 9, 2, 10, 3, 11), i16x8.shuffle(a3, b3, 0, 8, 1, 9, 2, 10, 3, 11));
+          tr4(d + 192,
+            i16x8.shuffle(a0, b0, 4, 12, 5, 13, 6, 14, 7, 15), i16x8.shuffle(a1, b1, 4, 12, 5, 13, 6, 14, 7, 15),
+            i16x8.shuffle(a2, b2, 4, 12, 5, 13, 6, 14, 7, 15), i16x8.shuffle(a3, b3, 4, 12, 5, 13, 6, 14, 7, 15));
+        }
+      }
+    }
+  }
   for (let n = 0; n < Mg; n++) {
     const jn = n / 12;
     const l = n % 12;
@@ -66,12 +99,29 @@ export function q8_conv_zs_pack_b(w: usize, signed: i32, wzp: usize, Mg: i32, R:
       const half = <usize>((t & 1) << 1);
       const base = dst + <usize>(t >> 1) * Cg * 48 + half;
       const s = src + <usize>t * Cg;
-      for (let c = 0; c < Cg; c++) {
+      for (let c = n < n0 ? cv : 0; c < Cg; c++) {
         const v = signed ? <i32>load<i8>(s + c) : <i32>load<u8>(s + c);
         store<i16>(base + <usize>c * 48, <i16>(v - z));
       }
     }
   }
+}
+
+// 8 weights as i16 w - z.
+@inline function w8(p: usize, signed: i32, z: v128): v128 {
+  return i16x8.sub(signed ? v128.load8x8_s(p) : v128.load8x8_u(p), z);
+}
+
+// Rows x0..x3 (u32 lanes = pairs 0..3 of columns 0..3) transposed: pair q's 4 columns at d + 48 q.
+@inline function tr4(d: usize, x0: v128, x1: v128, x2: v128, x3: v128): void {
+  const t0 = i32x4.shuffle(x0, x1, 0, 4, 1, 5);
+  const t1 = i32x4.shuffle(x0, x1, 2, 6, 3, 7);
+  const t2 = i32x4.shuffle(x2, x3, 0, 4, 1, 5);
+  const t3 = i32x4.shuffle(x2, x3, 2, 6, 3, 7);
+  v128.store(d, i32x4.shuffle(t0, t2, 0, 1, 4, 5), 0);
+  v128.store(d, i32x4.shuffle(t0, t2, 2, 3, 6, 7), 48);
+  v128.store(d, i32x4.shuffle(t1, t3, 0, 1, 4, 5), 96);
+  v128.store(d, i32x4.shuffle(t1, t3, 2, 3, 6, 7), 144);
 }
 
 // Interleaves the u32 lanes of three rows into x0 y0 z0 x1 | y1 z1 x2 y2 | z2 x3 y3 z3.
