@@ -8,8 +8,10 @@
 // kept, and whole k-pairs are skipped when they are zero for all 3 pixels of a panel.
 //
 // K is ordered so that such k-pairs are common: a pair is one input channel c at two ADJACENT
-// taps (t, t + 1) of the flattened R x S window (tap pairs tp = 0 .. ceil(RS/2) - 1, the last one
-// padded with a zero tap when RS is odd), pair index j = tp * Cg + c. The 3 pixels of a panel are
+// taps (t, t + 1) of the flattened R x S window (tap pairs tp = 0 .. floor(RS/2) - 1), pair index
+// j = tp * Cg + c; when RS is odd, the last tap's channels are paired with each other instead
+// (c, c + 1; j = floor(RS/2) * Cg + c / 2; a zero channel pads an odd Cg), which wastes no
+// k-slot on a padding tap (it would be 10 % of a 3x3 conv's work). The 3 pixels of a panel are
 // consecutive output pixels, so one pair reads 4-6 neighbouring input pixels of ONE channel:
 // ReLU zeros are spatially clustered per channel, so such pairs are zero about as often as single
 // inputs. Both operands are zero-point-free i16: A = x - xzp, B = w - wzp (both in [-255, 255],
@@ -32,14 +34,19 @@ const ZTILE: usize = memory.data(144, 16);
   return (a + b - 1) / b;
 }
 
+// k-pairs of one group: floor(RS/2) tap pairs x Cg, plus ceil(Cg/2) channel pairs of an odd RS's last tap.
+@inline function pairsK(RS: i32, Cg: i32): i32 {
+  return (RS >> 1) * Cg + (RS & 1) * ((Cg + 1) >> 1);
+}
+
 /** Bytes of B packed by {@link q8_conv_zs_pack_b} for one group. */
 export function q8_conv_zs_packed_b_bytes(Mg: i32, R: i32, S: i32, Cg: i32): i32 {
-  return cdiv(Mg, 12) * cdiv(R * S, 2) * Cg * 48 + 64;
+  return cdiv(Mg, 12) * pairsK(R * S, Cg) * 48 + 64;
 }
 
 /** Bytes of the work buffer of {@link q8_conv_zs_gemm} for a tile of `rows` output pixels. */
 export function q8_conv_zs_work_bytes(rows: i32, R: i32, S: i32, Cg: i32): i32 {
-  const kp = cdiv(R * S, 2) * Cg;
+  const kp = pairsK(R * S, Cg);
   const panels = cdiv(rows, 3);
   return panels * kp * 12 + panels * (kp + 1) * 4 + 3 * (R * S + 1) * 4 + 64;
 }
@@ -47,12 +54,13 @@ export function q8_conv_zs_work_bytes(rows: i32, R: i32, S: i32, Cg: i32): i32 {
 /**
  * Packs one group's weights: w is OHWI [Mg][R][S][Cg] int8 (signed = 1) or uint8, wzp per output
  * channel (i32, in w's own domain). out: [ceil(Mg/12)][KP][3][4 cols][2] i16 of w - wzp, pair
- * j = tp * Cg + c = (tap 2tp, tap 2tp + 1) of channel c; padding taps and columns are 0.
+ * j = tp * Cg + c = (tap 2tp, tap 2tp + 1) of channel c, and for an odd RS j = TPF * Cg + c / 2 =
+ * (channel c, channel c + 1) of the last tap; padding channels and columns are 0.
  */
 export function q8_conv_zs_pack_b(w: usize, signed: i32, wzp: usize, Mg: i32, R: i32, S: i32, Cg: i32, out: usize): void {
   const RS = R * S;
-  const TP = cdiv(RS, 2);
-  const kp = TP * Cg;
+  const TPF = RS >> 1;
+  const kp = pairsK(RS, Cg);
   const np = cdiv(Mg, 12);
   const K = RS * Cg;
   memory.fill(out, 0, <usize>np * kp * 48);
@@ -69,15 +77,14 @@ export function q8_conv_zs_pack_b(w: usize, signed: i32, wzp: usize, Mg: i32, R:
       const z1 = i16x8.splat(<i16>load<i32>(wzp + (<usize>n0 << 2), 4));
       const z2 = i16x8.splat(<i16>load<i32>(wzp + (<usize>n0 << 2), 8));
       const z3 = i16x8.splat(<i16>load<i32>(wzp + (<usize>n0 << 2), 12));
-      for (let tp = 0; tp < TP; tp++) {
+      for (let tp = 0; tp < TPF; tp++) {
         const ta = <usize>(2 * tp * Cg);
-        const hasB = 2 * tp + 1 < RS;
         for (let c = 0; c < cv; c += 8) {
           const o = ta + <usize>c;
-          const a0 = w8(s0 + o, signed, z0), b0 = hasB ? w8(s0 + o + <usize>Cg, signed, z0) : i32x4.splat(0);
-          const a1 = w8(s0 + <usize>K + o, signed, z1), b1 = hasB ? w8(s0 + <usize>K + o + <usize>Cg, signed, z1) : i32x4.splat(0);
-          const a2 = w8(s0 + <usize>(2 * K) + o, signed, z2), b2 = hasB ? w8(s0 + <usize>(2 * K) + o + <usize>Cg, signed, z2) : i32x4.splat(0);
-          const a3 = w8(s0 + <usize>(3 * K) + o, signed, z3), b3 = hasB ? w8(s0 + <usize>(3 * K) + o + <usize>Cg, signed, z3) : i32x4.splat(0);
+          const a0 = w8(s0 + o, signed, z0), b0 = w8(s0 + o + <usize>Cg, signed, z0);
+          const a1 = w8(s0 + <usize>K + o, signed, z1), b1 = w8(s0 + <usize>K + o + <usize>Cg, signed, z1);
+          const a2 = w8(s0 + <usize>(2 * K) + o, signed, z2), b2 = w8(s0 + <usize>(2 * K) + o + <usize>Cg, signed, z2);
+          const a3 = w8(s0 + <usize>(3 * K) + o, signed, z3), b3 = w8(s0 + <usize>(3 * K) + o + <usize>Cg, signed, z3);
           const d = dst + <usize>(tp * Cg + c) * 48;
           tr4(d,
             i16x8.shuffle(a0, b0, 0, 8, 1, 9, 2, 10, 3, 11), i16x8.shuffle(a1, b1, 0, 8, 1, 9, 2, 10, 3, 11),
@@ -85,6 +92,15 @@ export function q8_conv_zs_pack_b(w: usize, signed: i32, wzp: usize, Mg: i32, R:
           tr4(d + 192,
             i16x8.shuffle(a0, b0, 4, 12, 5, 13, 6, 14, 7, 15), i16x8.shuffle(a1, b1, 4, 12, 5, 13, 6, 14, 7, 15),
             i16x8.shuffle(a2, b2, 4, 12, 5, 13, 6, 14, 7, 15), i16x8.shuffle(a3, b3, 4, 12, 5, 13, 6, 14, 7, 15));
+        }
+      }
+      if (RS & 1) {
+        // the last tap: 8 channels = 4 channel pairs per column, already in pair order
+        const ta = <usize>((RS - 1) * Cg);
+        for (let c = 0; c < cv; c += 8) {
+          const o = ta + <usize>c;
+          tr4(dst + <usize>(TPF * Cg + (c >> 1)) * 48,
+            w8(s0 + o, signed, z0), w8(s0 + <usize>K + o, signed, z1), w8(s0 + <usize>(2 * K) + o, signed, z2), w8(s0 + <usize>(3 * K) + o, signed, z3));
         }
       }
     }
@@ -96,12 +112,12 @@ export function q8_conv_zs_pack_b(w: usize, signed: i32, wzp: usize, Mg: i32, R:
     const src = w + <usize>n * K;
     const z = load<i32>(wzp + (<usize>n << 2));
     for (let t = 0; t < RS; t++) {
-      const half = <usize>((t & 1) << 1);
-      const base = dst + <usize>(t >> 1) * Cg * 48 + half;
       const s = src + <usize>t * Cg;
+      const last = t == 2 * TPF; // odd RS: channel pairs
+      const base = last ? dst + <usize>TPF * Cg * 48 : dst + <usize>(t >> 1) * Cg * 48 + <usize>((t & 1) << 1);
       for (let c = n < n0 ? cv : 0; c < Cg; c++) {
         const v = signed ? <i32>load<i8>(s + c) : <i32>load<u8>(s + c);
-        store<i16>(base + <usize>c * 48, <i16>(v - z));
+        store<i16>(last ? base + <usize>(c >> 1) * 48 + <usize>((c & 1) << 1) : base + <usize>c * 48, <i16>(v - z));
       }
     }
   }
@@ -156,8 +172,8 @@ export function q8_conv_zs_gemm(
 ): i32 {
   if (!ASC_FEATURE_SIMD) return 0;
   const RS = R * S;
-  const TP = cdiv(RS, 2);
-  const kp = TP * Cg;
+  const TPF = RS >> 1;
+  const kp = pairsK(RS, Cg);
   const panels = cdiv(rows, 3);
   const apan = work;
   const lists = apan + <usize>panels * kp * 12;
@@ -189,7 +205,7 @@ export function q8_conv_zs_gemm(
     const a = apan + <usize>ip * kp * 12;
     const list = lists + <usize>ip * (kp + 1) * 4;
     let n = 0;
-    for (let tp = 0; tp < TP; tp++) {
+    for (let tp = 0; tp < TPF; tp++) {
       const t0 = tp * 2;
       const q00 = <usize>load<u32>(taps + (<usize>t0 << 2));
       const q01 = <usize>load<u32>(taps + (<usize>(t0 + 1) << 2));
@@ -247,6 +263,53 @@ export function q8_conv_zs_gemm(
           any |= va | vb;
         }
         if (any != 0 || !skip) store<i32>(list + (<usize>(++n) << 2), j);
+      }
+    }
+    if (RS & 1) {
+      // the last tap: channel pairs (c, c + 1)
+      const tl = RS - 1;
+      const q0 = <usize>load<u32>(taps + (<usize>tl << 2));
+      const q1 = <usize>load<u32>(taps + (<usize>(RS + 1 + tl) << 2));
+      const q2 = <usize>load<u32>(taps + (<usize>(2 * RS + 2 + tl) << 2));
+      const jb = TPF * Cg;
+      const cp = (Cg + 1) >> 1;
+      if (q0 == 0 && q1 == 0 && q2 == 0) {
+        if (!skip) {
+          memory.fill(a + <usize>jb * 12, 0, <usize>cp * 12);
+          for (let c = 0; c < cp; c++) store<i32>(list + (<usize>(++n) << 2), jb + c);
+        }
+      } else {
+        let c = 0;
+        for (; c < c8; c += 8) {
+          const uc = <usize>c;
+          const x0 = row8(q0 ? q0 + uc : 0, signed, zv);
+          const x1 = row8(q1 ? q1 + uc : 0, signed, zv);
+          const x2 = row8(q2 ? q2 + uc : 0, signed, zv);
+          const nz = v128.or(x0, v128.or(x1, x2));
+          if (skip && !v128.any_true(nz)) continue;
+          const j = jb + (c >> 1);
+          store3(a + <usize>j * 12, x0, x1, x2);
+          let m = skip ? i32x4.bitmask(v128.not(i32x4.eq(nz, i32x4.splat(0)))) : 0xf;
+          while (m) {
+            store<i32>(list + (<usize>(++n) << 2), j + ctz<i32>(m));
+            m &= m - 1;
+          }
+        }
+        for (; c < Cg; c += 2) {
+          const j = jb + (c >> 1);
+          const d = a + <usize>j * 12;
+          const hasB = c + 1 < Cg;
+          let any = 0;
+          for (let r = 0; r < 3; r++) {
+            const q = <usize>load<u32>(taps + (<usize>(r * (RS + 1) + tl) << 2));
+            const va = q == 0 ? 0 : (signed ? <i32>load<i8>(q + <usize>c) : <i32>load<u8>(q + <usize>c)) - xzp;
+            const vb = q == 0 || !hasB ? 0 : (signed ? <i32>load<i8>(q + <usize>c + 1) : <i32>load<u8>(q + <usize>c + 1)) - xzp;
+            store<i16>(d + <usize>r * 4, <i16>va);
+            store<i16>(d + <usize>r * 4, <i16>vb, 2);
+            any |= va | vb;
+          }
+          if (any != 0 || !skip) store<i32>(list + (<usize>(++n) << 2), j);
+        }
       }
     }
     store<i32>(list, n);

@@ -245,7 +245,8 @@ const align64 = (n: number) => Math.ceil(n / 64) * 64;
 
 /** Output pixels per block-sparse tile: a multiple of 3 (whole panels), A panels within {@link BLOCKSPARSE_TILE_BYTES}. */
 export function blockSparseTileRows(info: Conv2DInfo): number {
-  const kp = Math.ceil((info.R * info.S) / 2) * info.Cg;
+  const RS = info.R * info.S;
+  const kp = Math.floor(RS / 2) * info.Cg + (RS % 2) * Math.ceil(info.Cg / 2); // k-pairs, as assembly/feie/zsgemm.ts
   const rows = Math.max(3, Math.floor(BLOCKSPARSE_TILE_BYTES / (kp * 4 + (kp * 4) / 3) / 3) * 3);
   return Math.min(rows, Math.ceil((info.E * info.F) / 3) * 3);
 }
