@@ -5,11 +5,17 @@
  *
  * Same semantics, descriptor ({@link conv2dInfo}) and output stage as {@link conv2d} (int32 sums,
  * then the shared s32_correct / q8_requantize of assembly/common/requant.ts), bit-exact with it.
- * The kernel (assembly/feie/conv.ts) streams the input pixel by pixel; a zero input (x equal to
- * xZeroPoint, i.e. real value 0) is not streamed; each non-zero input is scattered into the
- * outputs it meets, vectorised over output channels. Every conv is supported (stride, padding,
- * dilation, groups, depthwise); groups with fewer than 8 output channels (depthwise) run the
- * scalar channel loop even in the SIMD builds (`vectorised: false` in the result).
+ * A zero input is x equal to xZeroPoint (real value 0); padding is zero. Two CPU kernels, same
+ * output and same counts (`kernel`):
+ * - `'blocksparse'` (SIMD builds, groups with >= {@link BLOCKSPARSE_MIN_MG} output channels):
+ *   assembly/feie/zsgemm.ts. The dense GEMM's 3x12 register tile on a K compacted per panel of
+ *   3 output pixels: a k-pair is one channel at two adjacent taps, and pairs that are zero for all
+ *   3 pixels are skipped. Runs near the dense GEMM's per-MAC rate, but multiplies the zeros that
+ *   share a listed pair with a non-zero (see {@link ZeroSkipCounts.cpuMultiplyAdds}).
+ * - `'scatter'` (the scalar build, depthwise): assembly/feie/conv.ts, the FEIE order itself:
+ *   the input streamed pixel by pixel, each non-zero input scattered into the outputs it meets.
+ * Counts come from one vectorised pass over x (q8_conv_zs_count) for the block-sparse kernel and
+ * from the scatter itself otherwise; they are a property of the data, not of the kernel.
  * @module
  */
 import { feieLayer, FEIE_DEFAULT_TILES, type FeieReport } from '../accel/feie.js';
