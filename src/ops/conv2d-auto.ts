@@ -19,11 +19,13 @@ import type { FeieReport } from '../accel/feie.js';
 /**
  * Activation density (non-zero fraction) below which {@link conv2dAuto} runs the zero-skipping
  * kernel, per build. Measured on VGG-16 conv3_1, ResNet-50 3x3 and AlexNet conv2 with spatially
- * clustered ReLU zeros (bench/conv-zeroskip.results.md): the block-sparse kernel matches dense
- * around density 0.8-0.9, so 0.75 keeps a margin for the load noise and for less clustered
- * zeros (it does more work per non-zero when zeros are scattered). Scalar: the scatter kernel.
+ * clustered ReLU zeros (bench/conv-zeroskip.results.md). SIMD builds (block-sparse kernel): zero-
+ * skip is 0.85-0.99x dense at density 1.0 and 1.02-1.14x at 0.7, so the crossover sits between.
+ * Scalar build (scatter kernel): 0.7-0.8x at 0.5, 1.17-1.44x at 0.3. Zeros that are less
+ * clustered than ReLU's make the block-sparse kernel multiply more zeros: pass a lower
+ * `crossover` for such data.
  */
-export const ZERO_SKIP_CROSSOVER: Readonly<Record<Isa, number>> = { scalar: 0.5, simd: 0.75, relaxed: 0.75 };
+export const ZERO_SKIP_CROSSOVER: Readonly<Record<Isa, number>> = { scalar: 0.4, simd: 0.75, relaxed: 0.75 };
 
 /** What {@link conv2dAuto} may run. */
 export type Conv2DChoice = 'auto' | 'dense' | 'zeroskip';
