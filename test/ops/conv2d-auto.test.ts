@@ -110,6 +110,28 @@ describe('block-sparse zero-skip kernel: random shapes, clustered zeros', () => 
     }
   });
 
+  it('edge grid of the 3x12 tile and the 8-channel lowering: Mg, Cg, output pixels, odd/even R*S', () => {
+    const rand = rng(99);
+    for (const Mg of [8, 11, 12, 13, 24, 25]) {
+      for (const Cg of [1, 7, 8, 9, 16, 17]) {
+        for (const [R, S, H, W] of [[1, 1, 1, 1], [1, 2, 2, 3], [3, 3, 2, 2], [3, 3, 4, 4], [2, 2, 3, 3]]) {
+          const x = clustered(rand, 1, H, W, Cg, 0.5, 'int8', 3);
+          const w = fillInts(new Int8Array(Mg * R * S * Cg), -128, 127, rand);
+          const opts = { pads: R > 1 ? 1 : 0 };
+          const info = conv2dInfo([1, H, W, Cg], [Mg, R, S, Cg], opts);
+          const ref = conv2dRef(x, w, info, { xZeroPoint: 3, wZeroPoint: -7 });
+          const res: Record<string, ArrayLike<number>> = {};
+          for (const e of engines.filter((g) => g.isa !== 'scalar')) {
+            const r = conv2dZeroSkip(e, { data: x, shape: [1, H, W, Cg] }, { data: w, shape: [Mg, R, S, Cg] }, { ...opts, xZeroPoint: 3, wZeroPoint: -7, kernel: 'blocksparse', count: false });
+            res[e.isa] = r.y.toArray();
+            r.y.dispose();
+          }
+          expectAllAgree(`grid Mg ${Mg} Cg ${Cg} ${R}x${S} on ${H}x${W}`, ref, res);
+        }
+      }
+    }
+  });
+
   it('skipZeros: false multiplies every pair of every panel (6 * Mg per pair), output unchanged', () => {
     const rand = rng(5);
     const [H, W, C, M, R, S] = [7, 8, 12, 20, 3, 3];
