@@ -78,11 +78,11 @@ export interface ZeroSkipCounts {
   /**
    * Multiply-adds the CPU kernel performed (lanes of i32x4.dot_i16x8_s that belong to a real
    * output channel), which differ from `macs.executed` (what the modelled FEIE accelerator
-   * executes: one MAC per non-zero input, tap and filter). Block-sparse: 6 * Mg per listed pair
-   * (3 pixels x 2 taps), so zeros inside a listed pair, the padding tap of an odd R*S and the
-   * missing rows of a last partial panel are multiplied too. Scatter: non-zero inputs (padded
-   * to an even count per pixel and group) x taps x Mg. undefined when not known (scatter with
-   * skipZeros false counts like macs.executed).
+   * executes: one MAC per non-zero input, tap and filter). Block-sparse: 6 * Mg per listed k-pair
+   * (3 pixels x 2 k), so the zeros inside a listed pair (and the missing rows of a last partial
+   * panel) are multiplied too; with skipZeros false every pair is listed. undefined for the
+   * scatter kernel, whose multiply-adds are the executed MACs plus at most one padding zero per
+   * pixel, group and tap (odd non-zero counts are padded to pairs).
    */
   cpuMultiplyAdds: number | undefined;
 }
