@@ -3,32 +3,42 @@
 //
 // Why not the scatter of feie/conv.ts: an input-stationary scatter loads each weight element for
 // one MAC, and pairing two arbitrary non-zero channels costs two shuffles per dot; it runs at
-// about 40 % of the dense GEMM's per-MAC rate. Here the dense GEMM's 3x12c2 register tile
-// (gemm/u8s8.ts: 3 output pixels x 12 output channels, k-pairs as i16, i32x4.dot_i16x8_s) is
-// kept, and whole k-pairs are skipped when they are zero for all 3 pixels of a panel.
+// about 40 % of the dense GEMM's per-MAC rate. Here a register tile like the dense GEMM's
+// (gemm/u8s8.ts: a few output pixels x a row of output channels, k-pairs as i16,
+// i32x4.dot_i16x8_s; here ZMR = 2 pixels x ZNR = 16 channels) is kept, and whole k-pairs are
+// skipped when they are zero for every pixel of a panel.
 //
 // K is ordered so that such k-pairs are common: a pair is one input channel c at two ADJACENT
 // taps (t, t + 1) of the flattened R x S window (tap pairs tp = 0 .. floor(RS/2) - 1), pair index
 // j = tp * Cg + c; when RS is odd, the last tap's channels are paired with each other instead
 // (c, c + 1; j = floor(RS/2) * Cg + c / 2; a zero channel pads an odd Cg), which wastes no
-// k-slot on a padding tap (it would be 10 % of a 3x3 conv's work). The 3 pixels of a panel are
-// consecutive output pixels, so one pair reads 4-6 neighbouring input pixels of ONE channel:
+// k-slot on a padding tap (it would be 10 % of a 3x3 conv's work). The pixels of a panel are
+// consecutive output pixels, so one pair reads 3-4 neighbouring input pixels of ONE channel:
 // ReLU zeros are spatially clustered per channel, so such pairs are zero about as often as single
 // inputs. Both operands are zero-point-free i16: A = x - xzp, B = w - wzp (both in [-255, 255],
 // a pair of products fits i32; sums wrap mod 2^32 like the reference), so skipping is exact and
 // the output stage only adds the bias.
 //
 // Per tile of output pixels of one image and one group:
-//   1. lower each 3-pixel panel to [KP][3 rows][2] i16 (the GEMM's c2 A layout) and list the
-//      pairs that are non-zero in any row (skip = 0 lists all);
-//   2. for each 12-column panel of B (packed once per call by q8_conv_zs_pack_b), for each A
-//      panel: the 3x12 micro-kernel over the listed pairs only (B panel stays in L1 across the
-//      tile's A panels).
+//   1. lower each ZMR-pixel panel to [KP][ZMR rows][2] i16 (the GEMM's c2 A layout) and list
+//      the pairs that are non-zero in any row (skip = 0 lists all);
+//   2. for each ZNR-column panel of B (packed once per call by q8_conv_zs_pack_b), for each A
+//      panel: the ZMR x ZNR micro-kernel over the listed pairs only (the B panel is reused
+//      across the tile's A panels).
 // Exact FEIE counts (non-zero inputs per row and channel, MACs with a non-zero input) come from
 // q8_conv_zs_count, one vectorised pass over x that is also the density scan of conv2dAuto.
 
-// Edge tiles (Mg % 12 != 0, last panel with < 3 rows) are computed whole here, then copied.
-const ZTILE: usize = memory.data(144, 16);
+// Register tile: ZMR output pixels x ZNR output channels. 2 x 16 (8 accumulators, 4 B vectors)
+// measured 3-6 % faster than 3 x 12 at densities <= 0.5 (fewer zeros share a listed pair with a
+// non-zero: VGG-16 conv3_1 multiply-adds 0.18 vs 0.22 of dense at density 0.1) and equal at 1.0;
+// the code still builds with ZMR = 3, ZNR = 12 (ukzs).
+const ZMR: i32 = 2;
+const ZNR: i32 = 16;
+const PA: i32 = ZMR * 4; // bytes of one k-pair of an A panel (ZMR rows x 2 k, i16)
+const PB: i32 = ZNR * 4; // bytes of one k-pair of a B panel (ZNR columns x 2 k, i16)
+
+// Edge tiles (Mg % ZNR != 0, last panel with < ZMR rows) are computed whole here, then copied.
+const ZTILE: usize = memory.data(192, 16);
 
 @inline function cdiv(a: i32, b: i32): i32 {
   return (a + b - 1) / b;
@@ -41,19 +51,19 @@ const ZTILE: usize = memory.data(144, 16);
 
 /** Bytes of B packed by {@link q8_conv_zs_pack_b} for one group. */
 export function q8_conv_zs_packed_b_bytes(Mg: i32, R: i32, S: i32, Cg: i32): i32 {
-  return cdiv(Mg, 12) * pairsK(R * S, Cg) * 48 + 64;
+  return cdiv(Mg, ZNR) * pairsK(R * S, Cg) * PB + 64;
 }
 
 /** Bytes of the work buffer of {@link q8_conv_zs_gemm} for a tile of `rows` output pixels. */
 export function q8_conv_zs_work_bytes(rows: i32, R: i32, S: i32, Cg: i32): i32 {
   const kp = pairsK(R * S, Cg);
-  const panels = cdiv(rows, 3);
-  return panels * kp * 12 + panels * (kp + 1) * 4 + 3 * (R * S + 1) * 4 + 64;
+  const panels = cdiv(rows, ZMR);
+  return panels * kp * PA + panels * (kp + 1) * 4 + 3 * (R * S + 1) * 4 + 64;
 }
 
 /**
  * Packs one group's weights: w is OHWI [Mg][R][S][Cg] int8 (signed = 1) or uint8, wzp per output
- * channel (i32, in w's own domain). out: [ceil(Mg/12)][KP][3][4 cols][2] i16 of w - wzp, pair
+ * channel (i32, in w's own domain). out: [ceil(Mg/ZNR)][KP][ZNR/4][4 cols][2] i16 of w - wzp, pair
  * j = tp * Cg + c = (tap 2tp, tap 2tp + 1) of channel c, and for an odd RS j = TPF * Cg + c / 2 =
  * (channel c, channel c + 1) of the last tap; padding channels and columns are 0.
  */
@@ -61,9 +71,9 @@ export function q8_conv_zs_pack_b(w: usize, signed: i32, wzp: usize, Mg: i32, R:
   const RS = R * S;
   const TPF = RS >> 1;
   const kp = pairsK(RS, Cg);
-  const np = cdiv(Mg, 12);
+  const np = cdiv(Mg, ZNR);
   const K = RS * Cg;
-  memory.fill(out, 0, <usize>np * kp * 48);
+  memory.fill(out, 0, <usize>np * kp * PB);
   let n0 = 0;
   let cv = 0; // channels [0, cv) of columns [0, n0) are packed by the vector path
   if (ASC_FEATURE_SIMD) {
@@ -71,7 +81,7 @@ export function q8_conv_zs_pack_b(w: usize, signed: i32, wzp: usize, Mg: i32, R:
     // 4 columns x 8 channels x one tap pair at a time: widen, subtract the zero points,
     // interleave the two taps, transpose 4 x 4 so that each pair's 4 columns are one store.
     for (; n0 + 4 <= Mg; n0 += 4) {
-      const dst = out + <usize>(n0 / 12) * kp * 48 + <usize>(((n0 % 12) >> 2) * 16);
+      const dst = out + <usize>(n0 / ZNR) * kp * PB + <usize>(((n0 % ZNR) >> 2) * 16);
       const s0 = w + <usize>n0 * K;
       const z0 = i16x8.splat(<i16>load<i32>(wzp + (<usize>n0 << 2)));
       const z1 = i16x8.splat(<i16>load<i32>(wzp + (<usize>n0 << 2), 4));
@@ -85,11 +95,11 @@ export function q8_conv_zs_pack_b(w: usize, signed: i32, wzp: usize, Mg: i32, R:
           const a1 = w8(s0 + <usize>K + o, signed, z1), b1 = w8(s0 + <usize>K + o + <usize>Cg, signed, z1);
           const a2 = w8(s0 + <usize>(2 * K) + o, signed, z2), b2 = w8(s0 + <usize>(2 * K) + o + <usize>Cg, signed, z2);
           const a3 = w8(s0 + <usize>(3 * K) + o, signed, z3), b3 = w8(s0 + <usize>(3 * K) + o + <usize>Cg, signed, z3);
-          const d = dst + <usize>(tp * Cg + c) * 48;
+          const d = dst + <usize>(tp * Cg + c) * PB;
           tr4(d,
             i16x8.shuffle(a0, b0, 0, 8, 1, 9, 2, 10, 3, 11), i16x8.shuffle(a1, b1, 0, 8, 1, 9, 2, 10, 3, 11),
             i16x8.shuffle(a2, b2, 0, 8, 1, 9, 2, 10, 3, 11), i16x8.shuffle(a3, b3, 0, 8, 1, 9, 2, 10, 3, 11));
-          tr4(d + 192,
+          tr4(d + 4 * PB,
             i16x8.shuffle(a0, b0, 4, 12, 5, 13, 6, 14, 7, 15), i16x8.shuffle(a1, b1, 4, 12, 5, 13, 6, 14, 7, 15),
             i16x8.shuffle(a2, b2, 4, 12, 5, 13, 6, 14, 7, 15), i16x8.shuffle(a3, b3, 4, 12, 5, 13, 6, 14, 7, 15));
         }
@@ -99,25 +109,25 @@ export function q8_conv_zs_pack_b(w: usize, signed: i32, wzp: usize, Mg: i32, R:
         const ta = <usize>((RS - 1) * Cg);
         for (let c = 0; c < cv; c += 8) {
           const o = ta + <usize>c;
-          tr4(dst + <usize>(TPF * Cg + (c >> 1)) * 48,
+          tr4(dst + <usize>(TPF * Cg + (c >> 1)) * PB,
             w8(s0 + o, signed, z0), w8(s0 + <usize>K + o, signed, z1), w8(s0 + <usize>(2 * K) + o, signed, z2), w8(s0 + <usize>(3 * K) + o, signed, z3));
         }
       }
     }
   }
   for (let n = 0; n < Mg; n++) {
-    const jn = n / 12;
-    const l = n % 12;
-    const dst = out + <usize>jn * kp * 48 + <usize>((l >> 2) * 16 + (l & 3) * 4);
+    const jn = n / ZNR;
+    const l = n % ZNR;
+    const dst = out + <usize>jn * kp * PB + <usize>((l >> 2) * 16 + (l & 3) * 4);
     const src = w + <usize>n * K;
     const z = load<i32>(wzp + (<usize>n << 2));
     for (let t = 0; t < RS; t++) {
       const s = src + <usize>t * Cg;
       const last = t == 2 * TPF; // odd RS: channel pairs
-      const base = last ? dst + <usize>TPF * Cg * 48 : dst + <usize>(t >> 1) * Cg * 48 + <usize>((t & 1) << 1);
+      const base = last ? dst + <usize>TPF * Cg * PB : dst + <usize>(t >> 1) * Cg * PB + <usize>((t & 1) << 1);
       for (let c = n < n0 ? cv : 0; c < Cg; c++) {
         const v = signed ? <i32>load<i8>(s + c) : <i32>load<u8>(s + c);
-        store<i16>(last ? base + <usize>(c >> 1) * 48 + <usize>((c & 1) << 1) : base + <usize>c * 48, <i16>(v - z));
+        store<i16>(last ? base + <usize>(c >> 1) * PB + <usize>((c & 1) << 1) : base + <usize>c * PB, <i16>(v - z));
       }
     }
   }
@@ -134,10 +144,18 @@ export function q8_conv_zs_pack_b(w: usize, signed: i32, wzp: usize, Mg: i32, R:
   const t1 = i32x4.shuffle(x0, x1, 2, 6, 3, 7);
   const t2 = i32x4.shuffle(x2, x3, 0, 4, 1, 5);
   const t3 = i32x4.shuffle(x2, x3, 2, 6, 3, 7);
-  v128.store(d, i32x4.shuffle(t0, t2, 0, 1, 4, 5), 0);
-  v128.store(d, i32x4.shuffle(t0, t2, 2, 3, 6, 7), 48);
-  v128.store(d, i32x4.shuffle(t1, t3, 0, 1, 4, 5), 96);
-  v128.store(d, i32x4.shuffle(t1, t3, 2, 3, 6, 7), 144);
+  v128.store(d, i32x4.shuffle(t0, t2, 0, 1, 4, 5));
+  v128.store(d + PB, i32x4.shuffle(t0, t2, 2, 3, 6, 7));
+  v128.store(d + 2 * PB, i32x4.shuffle(t1, t3, 0, 1, 4, 5));
+  v128.store(d + 3 * PB, i32x4.shuffle(t1, t3, 2, 3, 6, 7));
+}
+
+// Four k-pairs of the panel's rows x, y (, z) into the A layout [4][ZMR][2] i16.
+@inline function storeA(dst: usize, x: v128, y: v128, z: v128): void {
+  if (ZMR == 2) {
+    v128.store(dst, i32x4.shuffle(x, y, 0, 4, 1, 5));
+    v128.store(dst, i32x4.shuffle(x, y, 2, 6, 3, 7), 16);
+  } else store3(dst, x, y, z);
 }
 
 // Interleaves the u32 lanes of three rows into x0 y0 z0 x1 | y1 z1 x2 y2 | z2 x3 y3 z3.
@@ -161,8 +179,8 @@ export function q8_conv_zs_pack_b(w: usize, signed: i32, wzp: usize, Mg: i32, R:
  * slice [c0, c0 + Cg) of one group: acc[p][0 .. Mg) (int32, row stride ldacc elements) = the
  * exact sums of (x - xzp) * (w - wzp). pb: this group's B from q8_conv_zs_pack_b. work:
  * q8_conv_zs_work_bytes(rows, R, S, Cg) bytes. skip = 0 multiplies every pair (same code path).
- * Returns the number of pair-panels multiplied (listed pairs summed over the panels): the CPU
- * does 6 * Mg multiply-adds per listed pair (3 rows x 2 k x Mg columns).
+ * Returns the listed pairs summed over the panels, times ZMR (the rows of a panel): the CPU does
+ * 2 * Mg multiply-adds per unit (2 k x Mg columns).
  */
 export function q8_conv_zs_gemm(
   x: usize, H: i32, W: i32, C: i32, R: i32, S: i32,
@@ -174,9 +192,9 @@ export function q8_conv_zs_gemm(
   const RS = R * S;
   const TPF = RS >> 1;
   const kp = pairsK(RS, Cg);
-  const panels = cdiv(rows, 3);
+  const panels = cdiv(rows, ZMR);
   const apan = work;
-  const lists = apan + <usize>panels * kp * 12;
+  const lists = apan + <usize>panels * kp * PA;
   const taps = lists + <usize>panels * (kp + 1) * 4; // [3][RS + 1] input pixel pointers, 0 = padding
   const zv = i16x8.splat(<i16>xzp);
   const c8 = Cg & ~7;
@@ -186,8 +204,8 @@ export function q8_conv_zs_gemm(
     for (let r = 0; r < 3; r++) {
       const tr = taps + <usize>(r * (RS + 1)) * 4;
       store<u32>(tr + (<usize>RS << 2), 0);
-      const p = p0 + ip * 3 + r;
-      if (p >= p0 + rows) {
+      const p = p0 + ip * ZMR + r;
+      if (r >= ZMR || p >= p0 + rows) {
         memory.fill(tr, 0, <usize>RS << 2);
         continue;
       }
@@ -202,7 +220,7 @@ export function q8_conv_zs_gemm(
         }
       }
     }
-    const a = apan + <usize>ip * kp * 12;
+    const a = apan + <usize>ip * kp * PA;
     const list = lists + <usize>ip * (kp + 1) * 4;
     let n = 0;
     for (let tp = 0; tp < TPF; tp++) {
@@ -215,9 +233,9 @@ export function q8_conv_zs_gemm(
       const q21 = <usize>load<u32>(taps + (<usize>(2 * RS + 3 + t0) << 2));
       const jb = tp * Cg;
       if (q00 == 0 && q01 == 0 && q10 == 0 && q11 == 0 && q20 == 0 && q21 == 0) {
-        // the whole tap pair is padding for the 3 pixels: zeros, never listed
+        // the whole tap pair is padding for the panel's pixels: zeros, never listed
         if (!skip) {
-          memory.fill(a + <usize>jb * 12, 0, <usize>Cg * 12);
+          memory.fill(a + <usize>jb * PA, 0, <usize>Cg * PA);
           for (let c = 0; c < Cg; c++) store<i32>(list + (<usize>(++n) << 2), jb + c);
         }
         continue;
@@ -237,8 +255,8 @@ export function q8_conv_zs_gemm(
         const l2 = i16x8.shuffle(x2a, x2b, 0, 8, 1, 9, 2, 10, 3, 11);
         const h2 = i16x8.shuffle(x2a, x2b, 4, 12, 5, 13, 6, 14, 7, 15);
         const j = jb + c;
-        store3(a + <usize>j * 12, l0, l1, l2);
-        store3(a + <usize>(j + 4) * 12, h0, h1, h2);
+        storeA(a + <usize>j * PA, l0, l1, l2);
+        storeA(a + <usize>(j + 4) * PA, h0, h1, h2);
         let m = skip
           ? i32x4.bitmask(v128.not(i32x4.eq(v128.or(l0, v128.or(l1, l2)), i32x4.splat(0))))
             | (i32x4.bitmask(v128.not(i32x4.eq(v128.or(h0, v128.or(h1, h2)), i32x4.splat(0)))) << 4)
@@ -251,9 +269,9 @@ export function q8_conv_zs_gemm(
       for (; c < Cg; c++) {
         // channel tail, one pair for the 3 rows
         const j = jb + c;
-        const d = a + <usize>j * 12;
+        const d = a + <usize>j * PA;
         let any = 0;
-        for (let r = 0; r < 3; r++) {
+        for (let r = 0; r < ZMR; r++) {
           const qa = <usize>load<u32>(taps + (<usize>(r * (RS + 1) + t0) << 2));
           const qb = <usize>load<u32>(taps + (<usize>(r * (RS + 1) + t0 + 1) << 2));
           const va = qa == 0 ? 0 : (signed ? <i32>load<i8>(qa + <usize>c) : <i32>load<u8>(qa + <usize>c)) - xzp;
@@ -275,7 +293,7 @@ export function q8_conv_zs_gemm(
       const cp = (Cg + 1) >> 1;
       if (q0 == 0 && q1 == 0 && q2 == 0) {
         if (!skip) {
-          memory.fill(a + <usize>jb * 12, 0, <usize>cp * 12);
+          memory.fill(a + <usize>jb * PA, 0, <usize>cp * PA);
           for (let c = 0; c < cp; c++) store<i32>(list + (<usize>(++n) << 2), jb + c);
         }
       } else {
@@ -288,7 +306,7 @@ export function q8_conv_zs_gemm(
           const nz = v128.or(x0, v128.or(x1, x2));
           if (skip && !v128.any_true(nz)) continue;
           const j = jb + (c >> 1);
-          store3(a + <usize>j * 12, x0, x1, x2);
+          storeA(a + <usize>j * PA, x0, x1, x2);
           let m = skip ? i32x4.bitmask(v128.not(i32x4.eq(nz, i32x4.splat(0)))) : 0xf;
           while (m) {
             store<i32>(list + (<usize>(++n) << 2), j + ctz<i32>(m));
@@ -297,10 +315,10 @@ export function q8_conv_zs_gemm(
         }
         for (; c < Cg; c += 2) {
           const j = jb + (c >> 1);
-          const d = a + <usize>j * 12;
+          const d = a + <usize>j * PA;
           const hasB = c + 1 < Cg;
           let any = 0;
-          for (let r = 0; r < 3; r++) {
+          for (let r = 0; r < ZMR; r++) {
             const q = <usize>load<u32>(taps + (<usize>(r * (RS + 1) + tl) << 2));
             const va = q == 0 ? 0 : (signed ? <i32>load<i8>(q + <usize>c) : <i32>load<u8>(q + <usize>c)) - xzp;
             const vb = q == 0 || !hasB ? 0 : (signed ? <i32>load<i8>(q + <usize>c + 1) : <i32>load<u8>(q + <usize>c + 1)) - xzp;
@@ -313,21 +331,68 @@ export function q8_conv_zs_gemm(
       }
     }
     store<i32>(list, n);
-    listed += n;
+    listed += n * ZMR;
   }
   // ---- 2. multiply the listed pairs ----
-  const np = cdiv(Mg, 12);
+  const np = cdiv(Mg, ZNR);
   const ldcb = <usize>ldacc << 2;
   for (let jn = 0; jn < np; jn++) {
-    const b = pb + <usize>jn * kp * 48;
-    const nr = min(12, Mg - jn * 12);
+    const b = pb + <usize>jn * kp * PB;
+    const nr = min(ZNR, Mg - jn * ZNR);
     for (let ip = 0; ip < panels; ip++) {
-      const mr = min(3, rows - ip * 3);
-      const cp = acc + <usize>(ip * 3) * ldcb + <usize>jn * 48;
-      ukzs(apan + <usize>ip * kp * 12, b, lists + <usize>ip * (kp + 1) * 4, cp, ldcb, mr, nr);
+      const mr = min(ZMR, rows - ip * ZMR);
+      const cp = acc + <usize>(ip * ZMR) * ldcb + <usize>jn * PB;
+      if (ZMR == 2) ukzs2x16(apan + <usize>ip * kp * PA, b, lists + <usize>ip * (kp + 1) * 4, cp, ldcb, mr, nr);
+      else ukzs(apan + <usize>ip * kp * PA, b, lists + <usize>ip * (kp + 1) * 4, cp, ldcb, mr, nr);
     }
   }
   return listed;
+}
+
+// 2 x 16 tile over the listed pairs: A [kp][2][2] i16, B [kp][4 vectors][4][2] i16; list[0] = n.
+function ukzs2x16(pa: usize, pb: usize, list: usize, c: usize, ldcb: usize, mr: i32, nr: i32): void {
+  if (ASC_FEATURE_SIMD) {
+    let c00 = i32x4.splat(0), c01 = c00, c02 = c00, c03 = c00, c10 = c00, c11 = c00, c12 = c00, c13 = c00;
+    const n = load<i32>(list);
+    let lp = list + 4;
+    const le = lp + (<usize>n << 2);
+    for (; lp < le; lp += 4) {
+      const j = <usize>load<i32>(lp);
+      const bp = pb + (j << 6);
+      const ap = pa + (j << 3);
+      const b0 = v128.load(bp, 0), b1 = v128.load(bp, 16), b2 = v128.load(bp, 32), b3 = v128.load(bp, 48);
+      let av = v128.load32_splat(ap, 0);
+      c00 = i32x4.add(c00, i32x4.dot_i16x8_s(av, b0));
+      c01 = i32x4.add(c01, i32x4.dot_i16x8_s(av, b1));
+      c02 = i32x4.add(c02, i32x4.dot_i16x8_s(av, b2));
+      c03 = i32x4.add(c03, i32x4.dot_i16x8_s(av, b3));
+      av = v128.load32_splat(ap, 4);
+      c10 = i32x4.add(c10, i32x4.dot_i16x8_s(av, b0));
+      c11 = i32x4.add(c11, i32x4.dot_i16x8_s(av, b1));
+      c12 = i32x4.add(c12, i32x4.dot_i16x8_s(av, b2));
+      c13 = i32x4.add(c13, i32x4.dot_i16x8_s(av, b3));
+    }
+    if (mr == 2 && nr == 16) {
+      v128.store(c, c00, 0);
+      v128.store(c, c01, 16);
+      v128.store(c, c02, 32);
+      v128.store(c, c03, 48);
+      v128.store(c + ldcb, c10, 0);
+      v128.store(c + ldcb, c11, 16);
+      v128.store(c + ldcb, c12, 32);
+      v128.store(c + ldcb, c13, 48);
+    } else {
+      v128.store(ZTILE, c00, 0);
+      v128.store(ZTILE, c01, 16);
+      v128.store(ZTILE, c02, 32);
+      v128.store(ZTILE, c03, 48);
+      v128.store(ZTILE, c10, 64);
+      v128.store(ZTILE, c11, 80);
+      v128.store(ZTILE, c12, 96);
+      v128.store(ZTILE, c13, 112);
+      for (let r = 0; r < mr; r++) memory.copy(c + <usize>r * ldcb, ZTILE + <usize>r * 64, <usize>nr << 2);
+    }
+  }
 }
 
 // 3 x 12 tile over the listed pairs: A [kp][3][2] i16, B [kp][3 vectors][4][2] i16; list[0] = n.

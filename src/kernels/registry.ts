@@ -50,8 +50,8 @@ export const KERNELS: readonly KernelInfo[] = [
     tiles: { scalar: '4x4', simd: '3x12c2', relaxed: '3x12c4hyb' },
   },
   { name: 'q8_conv_feie', family: 'feie', export: 'q8_conv_feie', summary: 'FEIE/ZASCAS zero-skipping conv: non-zero inputs streamed pixel by pixel and scattered into int32 NHWC outputs, vectorised over output channels (i16 pairs, dot); exact counts from the same pass', vectorised: ['simd', 'relaxed'] },
-  { name: 'q8_conv_zsgemm_3x12c2', family: 'feie', export: 'q8_conv_zs_gemm', summary: 'zero-skipping conv as a block-sparse GEMM (SIMD builds): 3 output pixels x 12 channels, k-pairs = one channel at two adjacent taps, pairs zero in all 3 pixels skipped; i16 zero-point-free operands, i32x4.dot_i16x8_s', vectorised: ['simd', 'relaxed'] },
-  { name: 'q8_conv_zs_pack_b', family: 'feie', export: 'q8_conv_zs_pack_b', summary: 'pack OHWI int8/uint8 weights (w - wzp, i16) in the tap-pair c2 layout of q8_conv_zsgemm_3x12c2', vectorised: [] },
+  { name: 'q8_conv_zsgemm_2x16c2', family: 'feie', export: 'q8_conv_zs_gemm', summary: 'zero-skipping conv as a block-sparse GEMM (SIMD builds): 2 output pixels x 16 channels, k-pairs = one channel at two adjacent taps (channel pairs on an odd R*S last tap), pairs zero in both pixels skipped; i16 zero-point-free operands, i32x4.dot_i16x8_s', vectorised: ['simd', 'relaxed'] },
+  { name: 'q8_conv_zs_pack_b', family: 'feie', export: 'q8_conv_zs_pack_b', summary: 'pack OHWI int8/uint8 weights (w - wzp, i16) in the tap-pair c2 layout of q8_conv_zsgemm_2x16c2', vectorised: [] },
   { name: 'q8_conv_zs_count', family: 'feie', export: 'q8_conv_zs_count', summary: 'one pass over NHWC activations: non-zeros per (row, channel), MACs with a non-zero / real input, total non-zeros (FEIE counts and the density scan of conv2dAuto)', vectorised: ['simd', 'relaxed'] },
   { name: 'q8_flip_sign', family: 'common', export: 'q8_flip_sign', summary: 'x ^ 0x80: int8 <-> uint8 with the zero point moved by 128, so GEMM kernels see u8 activations and s8 weights', vectorised: ['simd', 'relaxed'] },
 ];

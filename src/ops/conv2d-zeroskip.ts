@@ -8,9 +8,9 @@
  * A zero input is x equal to xZeroPoint (real value 0); padding is zero. Two CPU kernels, same
  * output and same counts (`kernel`):
  * - `'blocksparse'` (SIMD builds, groups with >= {@link BLOCKSPARSE_MIN_MG} output channels):
- *   assembly/feie/zsgemm.ts. The dense GEMM's 3x12 register tile on a K compacted per panel of
- *   3 output pixels: a k-pair is one channel at two adjacent taps, and pairs that are zero for all
- *   3 pixels are skipped. Runs near the dense GEMM's per-MAC rate, but multiplies the zeros that
+ *   assembly/feie/zsgemm.ts. A 2x16 register tile like the dense GEMM's on a K compacted per
+ *   panel of 2 output pixels: a k-pair is one channel at two adjacent taps, and pairs that are
+ *   zero for both pixels are skipped. Runs near the dense GEMM's per-MAC rate, but multiplies the zeros that
  *   share a listed pair with a non-zero (see {@link ZeroSkipCounts.cpuMultiplyAdds}).
  * - `'scatter'` (the scalar build, depthwise): assembly/feie/conv.ts, the FEIE order itself:
  *   the input streamed pixel by pixel, each non-zero input scattered into the outputs it meets.
@@ -41,7 +41,7 @@ export interface Conv2DZeroSkipParams extends Conv2DOptions, QuantParams {
   feieTiles?: number;
   /**
    * CPU kernel. `'blocksparse'` (default in the SIMD builds when a group has >= 8 output
-   * channels): the dense GEMM tile on a K compacted per 3-pixel panel (assembly/feie/zsgemm.ts).
+   * channels): a GEMM tile on a K compacted per 2-pixel panel (assembly/feie/zsgemm.ts).
    * `'scatter'` (the scalar build, depthwise): the input-stationary FEIE scatter
    * (assembly/feie/conv.ts). Default `'auto'`. Counts and output do not depend on it.
    */
@@ -78,8 +78,8 @@ export interface ZeroSkipCounts {
   /**
    * Multiply-adds the CPU kernel performed (lanes of i32x4.dot_i16x8_s that belong to a real
    * output channel), which differ from `macs.executed` (what the modelled FEIE accelerator
-   * executes: one MAC per non-zero input, tap and filter). Block-sparse: 6 * Mg per listed k-pair
-   * (3 pixels x 2 k), so the zeros inside a listed pair (and the missing rows of a last partial
+   * executes: one MAC per non-zero input, tap and filter). Block-sparse: 4 * Mg per listed k-pair
+   * (2 pixels x 2 k), so the zeros inside a listed pair (and the missing rows of a last partial
    * panel) are multiplied too; with skipZeros false every pair is listed. undefined for the
    * scatter kernel, whose multiply-adds are the executed MACs plus at most one padding zero per
    * pixel, group and tap (odd non-zero counts are padded to pairs).
@@ -249,12 +249,13 @@ export function conv2dZeroSkip(engine: Engine, x: TensorLike<'int8' | 'uint8'>, 
 
 const align64 = (n: number) => Math.ceil(n / 64) * 64;
 
-/** Output pixels per block-sparse tile: a multiple of 3 (whole panels), A panels within {@link BLOCKSPARSE_TILE_BYTES}. */
+/** Output pixels per block-sparse tile: a multiple of 6 (whole panels), A panels within {@link BLOCKSPARSE_TILE_BYTES}. */
 export function blockSparseTileRows(info: Conv2DInfo): number {
   const RS = info.R * info.S;
   const kp = Math.floor(RS / 2) * info.Cg + (RS % 2) * Math.ceil(info.Cg / 2); // k-pairs, as assembly/feie/zsgemm.ts
-  const rows = Math.max(3, Math.floor(BLOCKSPARSE_TILE_BYTES / (kp * 4 + (kp * 4) / 3) / 3) * 3);
-  return Math.min(rows, Math.ceil((info.E * info.F) / 3) * 3);
+  // per output pixel: 4 bytes of lowered A per k-pair (2 rows x 2 i16 / 2) + 2 of pair list
+  const rows = Math.max(6, Math.floor(BLOCKSPARSE_TILE_BYTES / (kp * 6) / 6) * 6);
+  return Math.min(rows, Math.ceil((info.E * info.F) / 6) * 6);
 }
 
 /** conv2dZeroSkip on the block-sparse GEMM (assembly/feie/zsgemm.ts); counts from q8_conv_zs_count. */
@@ -367,11 +368,11 @@ function runBlockSparse(
         inputs: skip ? { total: totalIn, streamed, skipped: totalIn - streamed } : { total: totalIn, streamed: totalIn, skipped: 0 },
         macs: { dense: info.macs, executed, skipped: info.macs - executed, padding: info.macs - macsReal },
         rowNnz: nnz,
-        cpuMultiplyAdds: listed * 6 * Mg,
+        cpuMultiplyAdds: listed * 2 * Mg,
       };
       feie = feieLayer(info, { tiles }, { rowNnz: nnz, macsExecuted: macsNonZero });
     } else feie = feieLayer(info, { tiles });
-    const isaName = kernelName(kernel('q8_conv_zsgemm_3x12c2'), engine.isa);
+    const isaName = kernelName(kernel('q8_conv_zsgemm_2x16c2'), engine.isa);
     return { y: out, counts, feie, kernel: isaName, vectorised: true };
   });
 }
