@@ -20,7 +20,7 @@ import type { FeieReport } from '../accel/feie.js';
  * Activation density (non-zero fraction) below which {@link conv2dAuto} runs the zero-skipping
  * kernel, per build. Measured on VGG-16 conv3_1, ResNet-50 3x3 and AlexNet conv2 with spatially
  * clustered ReLU zeros (bench/conv-zeroskip.results.md). SIMD builds (block-sparse kernel): zero-
- * skip is 0.85-0.99x dense at density 1.0 and 1.02-1.14x at 0.7, so the crossover sits between.
+ * skip is 0.89-1.03x dense at density 1.0 and 1.02-1.19x at 0.7, so the crossover sits between.
  * Scalar build (scatter kernel): 0.7-0.8x at 0.5, 1.17-1.44x at 0.3. Zeros that are less
  * clustered than ReLU's make the block-sparse kernel multiply more zeros: pass a lower
  * `crossover` for such data.
