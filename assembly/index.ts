@@ -20,3 +20,4 @@ export * from './binary/conv';
 export * from './binary/output';
 export * from './binary/peak';
 export * from './ops/add';
+export * from './feie/zsgemm';

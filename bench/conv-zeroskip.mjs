@@ -4,15 +4,18 @@
 // are spatially clustered (a box-blurred noise field per channel, thresholded at the quantile that
 // gives the requested density). Weights int8, output requantised to uint8 (ReLU). Prints one JSON
 // line per (layer, density): medians of `reps` timed calls (wall and process CPU), speedup of
-// zero-skip over dense (packed weights), the target 0.8 / density, counting overhead, FEIE cycles.
+// zero-skip over dense (packed weights), the target 0.8 / density, counting overhead, conv2dAuto's
+// choice and time (density scan included), FEIE cycles. Dense, zero-skip, zero-skip without counting
+// and conv2dAuto are timed round robin (see timeRR).
 import { loadavg, uptime } from 'node:os';
-import { conv2d, conv2dZeroSkip, init, packConvWeights } from '../dist/index.js';
+import { activationDensity, conv2d, conv2dAuto, conv2dZeroSkip, init, packConvWeights } from '../dist/index.js';
 
 const reps = Number(process.argv[2] ?? 7);
 const isa = process.argv[3] ?? 'simd';
 const layers = [
   { name: 'vgg16_conv3_1', H: 56, W: 56, C: 128, M: 256, R: 3, S: 3, pads: 1 },
   { name: 'resnet50_3x3', H: 28, W: 28, C: 128, M: 128, R: 3, S: 3, pads: 1 },
+  { name: 'alexnet_conv2', H: 27, W: 27, C: 96, M: 256, R: 5, S: 5, pads: 2 },
 ];
 const densities = [1.0, 0.7, 0.5, 0.3, 0.1];
 
@@ -57,39 +60,26 @@ const cpuMs = () => {
   return (u.user + u.system) / 1000;
 };
 
-function time(fn) {
+/**
+ * Round robin: every round calls each function once, the order rotating round by round, so
+ * that the machine's load drifts over all of them alike. Warm-up >= 400 ms first. Medians (and
+ * the minimum wall time, the least disturbed sample) per function.
+ */
+function timeRR(fns) {
   const w0 = performance.now();
-  for (let i = 0; i < 2 || performance.now() - w0 < 400; i++) fn();
-  const wall = [];
-  const cpu = [];
+  for (let i = 0; i < 2 || performance.now() - w0 < 400; i++) for (const f of fns) f();
+  const r = fns.map(() => ({ wall: [], cpu: [] }));
   for (let i = 0; i < reps; i++) {
-    const c0 = cpuMs();
-    const t0 = performance.now();
-    fn();
-    wall.push(performance.now() - t0);
-    cpu.push(cpuMs() - c0);
-  }
-  return { wall: median(wall), cpu: median(cpu) };
-}
-
-/** A and B alternated call by call (the load drifts less between them), medians of each. */
-function timeAB(fa, fb) {
-  const w0 = performance.now();
-  for (let i = 0; i < 2 || performance.now() - w0 < 400; i++) {
-    fa();
-    fb();
-  }
-  const r = { a: { wall: [], cpu: [] }, b: { wall: [], cpu: [] } };
-  for (let i = 0; i < 2 * reps + 1; i++) {
-    for (const [k, f] of i % 2 ? [['a', fa], ['b', fb]] : [['b', fb], ['a', fa]]) {
+    for (let j = 0; j < fns.length; j++) {
+      const k = (i + j) % fns.length;
       const c0 = cpuMs();
       const t0 = performance.now();
-      f();
+      fns[k]();
       r[k].wall.push(performance.now() - t0);
       r[k].cpu.push(cpuMs() - c0);
     }
   }
-  return { a: { wall: median(r.a.wall), cpu: median(r.a.cpu) }, b: { wall: median(r.b.wall), cpu: median(r.b.cpu) } };
+  return r.map((x) => ({ wall: median(x.wall), cpu: median(x.cpu), minWall: Math.min(...x.wall) }));
 }
 
 const mf = await init({ isa });
@@ -104,17 +94,22 @@ for (const L of layers) {
   for (const density of densities) {
     const xt = mf.tensor('uint8', [1, L.H, L.W, L.C], activations(L.H, L.W, L.C, density));
     const params = { pads: L.pads, requantize: rq };
-    const dense = time(() => conv2d(mf, xt, pw, params).dispose());
-    const denseUnpacked = time(() => conv2d(mf, xt, w, params).dispose());
     let info;
-    const ab = timeAB(() => {
-      const r = conv2dZeroSkip(mf, xt, w, params);
-      info = r;
-      r.y.dispose();
-    }, () => conv2dZeroSkip(mf, xt, w, { ...params, count: false }).y.dispose());
-    const zs = ab.a;
-    const zsNoCount = ab.b;
-    const zsDense = time(() => conv2dZeroSkip(mf, xt, w, { ...params, skipZeros: false }).y.dispose());
+    let autoRun;
+    const [dense, zs, zsNoCount, auto] = timeRR([
+      () => conv2d(mf, xt, pw, params).dispose(),
+      () => {
+        const r = conv2dZeroSkip(mf, xt, w, params);
+        info = r;
+        r.y.dispose();
+      },
+      () => conv2dZeroSkip(mf, xt, w, { ...params, count: false }).y.dispose(),
+      () => {
+        autoRun = conv2dAuto(mf, xt, w, { ...params, packed: pw });
+        autoRun.y.dispose();
+      },
+    ]);
+    const [scan] = timeRR([() => activationDensity(xt, 0)]);
     // exactness of the comparison: the outputs are the same
     const a = conv2d(mf, xt, pw, params);
     const b = conv2dZeroSkip(mf, xt, w, params).y;
@@ -125,13 +120,17 @@ for (const L of layers) {
     const measured = info.counts.macs.executed / info.counts.macs.dense;
     console.log(JSON.stringify({
       layer: L.name, density, measuredDensityMacs: +measured.toFixed(4), sameOutput: same,
-      ms: { densePacked: +dense.wall.toFixed(2), denseUnpacked: +denseUnpacked.wall.toFixed(2), zeroSkip: +zs.wall.toFixed(2), zeroSkipNoCount: +zsNoCount.wall.toFixed(2), zeroSkipOff: +zsDense.wall.toFixed(2) },
-      cpuMs: { densePacked: +dense.cpu.toFixed(2), zeroSkip: +zs.cpu.toFixed(2), zeroSkipNoCount: +zsNoCount.cpu.toFixed(2) },
+      kernel: info.kernel, cpuMultiplyAddsPerDense: +(info.counts.cpuMultiplyAdds / info.counts.macs.dense).toFixed(4),
+      auto: { ran: autoRun.ran, density: +autoRun.density.toFixed(4), crossover: autoRun.crossover, scanMs: +scan.wall.toFixed(3) },
+      ms: { densePacked: +dense.wall.toFixed(2), zeroSkip: +zs.wall.toFixed(2), zeroSkipNoCount: +zsNoCount.wall.toFixed(2), auto: +auto.wall.toFixed(2) },
+      minMs: { densePacked: +dense.minWall.toFixed(2), zeroSkip: +zs.minWall.toFixed(2), zeroSkipNoCount: +zsNoCount.minWall.toFixed(2), auto: +auto.minWall.toFixed(2) },
+      cpuMs: { densePacked: +dense.cpu.toFixed(2), zeroSkip: +zs.cpu.toFixed(2), zeroSkipNoCount: +zsNoCount.cpu.toFixed(2), auto: +auto.cpu.toFixed(2) },
       denseGops: +((2 * macs) / dense.wall / 1e6).toFixed(1),
       zeroSkipEffGops: +((2 * macs) / zs.wall / 1e6).toFixed(1),
-      speedupVsDensePacked: { wall: +(dense.wall / zs.wall).toFixed(2), cpu: +(dense.cpu / zs.cpu).toFixed(2) },
+      speedupVsDensePacked: { wall: +(dense.wall / zs.wall).toFixed(2), cpu: +(dense.cpu / zs.cpu).toFixed(2), minWall: +(dense.minWall / zs.minWall).toFixed(2) },
+      autoVsDensePacked: { wall: +(dense.wall / auto.wall).toFixed(2), cpu: +(dense.cpu / auto.cpu).toFixed(2) },
       target: +(0.8 / density).toFixed(2),
-      countingOverheadPct: { wall: +((zs.wall / zsNoCount.wall - 1) * 100).toFixed(1), cpu: +((zs.cpu / zsNoCount.cpu - 1) * 100).toFixed(1) },
+      countingOverheadPct: { wall: +((zs.wall / zsNoCount.wall - 1) * 100).toFixed(1), cpu: +((zs.cpu / zsNoCount.cpu - 1) * 100).toFixed(1), minWall: +((zs.minWall / zsNoCount.minWall - 1) * 100).toFixed(1) },
       feie: { tiles: info.feie.tiles, P: info.feie.pesPerTile, denseCycles: info.feie.dense.cycles, zeroSkipCycles: info.feie.zeroSkip.cycles, denseUtil: +info.feie.dense.utilisation.toFixed(4), zeroSkipUtil: +info.feie.zeroSkip.utilisation.toFixed(4) },
     }));
   }

@@ -56,9 +56,13 @@ export {
   type AccelLayer, type ArchSpec, type ArchInput, type Dataflow, type ActionCounts, type Densities, type SimulationData, type EnergyTable, type LayerReport, type NetworkReport,
 } from './accel/index.js';
 export {
-  conv2dZeroSkip, FEIE_ACC_BYTES,
-  type Conv2DZeroSkipParams, type Conv2DZeroSkipResult, type ZeroSkipCounts,
+  conv2dZeroSkip, FEIE_ACC_BYTES, BLOCKSPARSE_MIN_MG, BLOCKSPARSE_TILE_BYTES, blockSparseTileRows,
+  type Conv2DZeroSkipParams, type Conv2DZeroSkipResult, type ZeroSkipCounts, type ZeroSkipKernel,
 } from './ops/conv2d-zeroskip.js';
+export {
+  conv2dAuto, activationDensity, ZERO_SKIP_CROSSOVER,
+  type Conv2DAutoParams, type Conv2DAutoResult, type Conv2DChoice,
+} from './ops/conv2d-auto.js';
 export {
   feieLayer, feieSchedule, FEIE_DEFAULT_TILES, FEIE_SCHEDULE_MAX_CYCLES,
   type FeieArch, type FeieActivity, type FeieCost, type FeieReport,

@@ -47,6 +47,22 @@ export interface WasmKernels {
     acc: number, ldacc: number, list: number, rowNnz: number, counts: number,
   ): void;
 
+  // assembly/feie/zsgemm.ts
+  q8_conv_zs_packed_b_bytes(Mg: number, R: number, S: number, Cg: number): number;
+  q8_conv_zs_work_bytes(rows: number, R: number, S: number, Cg: number): number;
+  q8_conv_zs_pack_b(w: number, signed: number, wzp: number, Mg: number, R: number, S: number, Cg: number, out: number): void;
+  q8_conv_zs_gemm(
+    x: number, H: number, W: number, C: number, R: number, S: number,
+    sh: number, sw: number, dh: number, dw: number, pt: number, pl: number, F: number,
+    p0: number, rows: number, c0: number, Cg: number, xzp: number, signed: number, skip: number,
+    pb: number, Mg: number, acc: number, ldacc: number, work: number,
+  ): number;
+  q8_conv_zs_count(
+    x: number, H: number, W: number, C: number, R: number, S: number,
+    sh: number, sw: number, dh: number, dw: number, pt: number, pl: number, E: number, F: number,
+    xzp: number, signed: number, rowNnz: number, counts: number,
+  ): void;
+
   // assembly/common/peak.ts
   peak_scratch_bytes(): number;
   peak_dot_i16(iters: number, seed: number, scratch: number): number;

@@ -66,6 +66,9 @@ export const KERNELS: readonly KernelInfo[] = [
   { name: 'b1_im2col', family: 'binary', export: 'b1_im2col', summary: 'im2col of packed NHWC bits (whole words per tap), padded taps = 0 words', vectorised: [] },
   { name: 'b1_pad_correct', family: 'binary', export: 'b1_pad_correct', summary: 'exact zero-padding correction of a binary conv: + sum over padded taps of (2 * popcount(w tap) - Cg)', vectorised: [] },
   { name: 'b1_output', family: 'binary', export: 'b1_output', summary: 'binary output stage: int32 + colTerm, * scale + bias (f32) -> int32, float32 (clamp), int8 (round half to even, clamp) or bits (y < 0)', vectorised: ['simd', 'relaxed'] },
+  { name: 'q8_conv_zsgemm_2x16c2', family: 'feie', export: 'q8_conv_zs_gemm', summary: 'zero-skipping conv as a block-sparse GEMM (SIMD builds): 2 output pixels x 16 channels, k-pairs = one channel at two adjacent taps (channel pairs on an odd R*S last tap), pairs zero in both pixels skipped; i16 zero-point-free operands, i32x4.dot_i16x8_s', vectorised: ['simd', 'relaxed'] },
+  { name: 'q8_conv_zs_pack_b', family: 'feie', export: 'q8_conv_zs_pack_b', summary: 'pack OHWI int8/uint8 weights (w - wzp, i16) in the tap-pair c2 layout of q8_conv_zsgemm_2x16c2', vectorised: [] },
+  { name: 'q8_conv_zs_count', family: 'feie', export: 'q8_conv_zs_count', summary: 'one pass over NHWC activations: non-zeros per (row, channel), MACs with a non-zero / real input, total non-zeros (FEIE counts and the density scan of conv2dAuto)', vectorised: ['simd', 'relaxed'] },
   { name: 'q8_flip_sign', family: 'common', export: 'q8_flip_sign', summary: 'x ^ 0x80: int8 <-> uint8 with the zero point moved by 128, so GEMM kernels see u8 activations and s8 weights', vectorised: ['simd', 'relaxed'] },
   {
     name: 's16_csr_spmm',

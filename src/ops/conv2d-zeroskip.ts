@@ -5,16 +5,22 @@
  *
  * Same semantics, descriptor ({@link conv2dInfo}) and output stage as {@link conv2d} (int32 sums,
  * then the shared s32_correct / q8_requantize of assembly/common/requant.ts), bit-exact with it.
- * The kernel (assembly/feie/conv.ts) streams the input pixel by pixel; a zero input (x equal to
- * xZeroPoint, i.e. real value 0) is not streamed; each non-zero input is scattered into the
- * outputs it meets, vectorised over output channels. Every conv is supported (stride, padding,
- * dilation, groups, depthwise); groups with fewer than 8 output channels (depthwise) run the
- * scalar channel loop even in the SIMD builds (`vectorised: false` in the result).
+ * A zero input is x equal to xZeroPoint (real value 0); padding is zero. Two CPU kernels, same
+ * output and same counts (`kernel`):
+ * - `'blocksparse'` (SIMD builds, groups with >= {@link BLOCKSPARSE_MIN_MG} output channels):
+ *   assembly/feie/zsgemm.ts. A 2x16 register tile like the dense GEMM's on a K compacted per
+ *   panel of 2 output pixels: a k-pair is one channel at two adjacent taps, and pairs that are
+ *   zero for both pixels are skipped. Runs near the dense GEMM's per-MAC rate, but multiplies the zeros that
+ *   share a listed pair with a non-zero (see {@link ZeroSkipCounts.cpuMultiplyAdds}).
+ * - `'scatter'` (the scalar build, depthwise): assembly/feie/conv.ts, the FEIE order itself:
+ *   the input streamed pixel by pixel, each non-zero input scattered into the outputs it meets.
+ * Counts come from one vectorised pass over x (q8_conv_zs_count) for the block-sparse kernel and
+ * from the scatter itself otherwise; they are a property of the data, not of the kernel.
  * @module
  */
 import { feieLayer, FEIE_DEFAULT_TILES, type FeieReport } from '../accel/feie.js';
 import { conv2dInfo, type Conv2DInfo, type Conv2DOptions } from '../descriptors/conv.js';
-import { resolveOutputStage, type QuantParams } from '../descriptors/output-stage.js';
+import { resolveOutputStage, type OutputStage, type QuantParams } from '../descriptors/output-stage.js';
 import { UnsupportedError, ValueError, fmt } from '../errors.js';
 import type { Engine, TensorLike } from '../runtime/engine.js';
 import { Tensor, viewOf } from '../runtime/tensor.js';
@@ -33,9 +39,24 @@ export interface Conv2DZeroSkipParams extends Conv2DOptions, QuantParams {
   count?: boolean;
   /** Tiles G of the FEIE model. Default {@link FEIE_DEFAULT_TILES} (ours, configurable, not the paper's). */
   feieTiles?: number;
+  /**
+   * CPU kernel. `'blocksparse'` (default in the SIMD builds when a group has >= 8 output
+   * channels): a GEMM tile on a K compacted per 2-pixel panel (assembly/feie/zsgemm.ts).
+   * `'scatter'` (the scalar build, depthwise): the input-stationary FEIE scatter
+   * (assembly/feie/conv.ts). Default `'auto'`. Counts and output do not depend on it.
+   */
+  kernel?: ZeroSkipKernel;
   /** Write the result into this tensor (dtype and shape of the result). */
   out?: Tensor<'int32' | 'int8' | 'uint8'>;
 }
+
+/** The CPU kernel of {@link conv2dZeroSkip}: `'auto'`, `'blocksparse'` or `'scatter'`. */
+export type ZeroSkipKernel = 'auto' | 'blocksparse' | 'scatter';
+
+/** Smallest output channels per group for which `'auto'` picks the block-sparse kernel. */
+export const BLOCKSPARSE_MIN_MG = 8;
+/** Bytes of the lowered A panels of one block-sparse tile (the tiler aims for this). */
+export const BLOCKSPARSE_TILE_BYTES = 192 * 1024;
 
 /** Exact counts of one {@link conv2dZeroSkip} call, for the data given. */
 export interface ZeroSkipCounts {
@@ -54,6 +75,16 @@ export interface ZeroSkipCounts {
   macs: { dense: number; executed: number; skipped: number; padding: number };
   /** Non-zero inputs per (image, input row, channel): [N][H][C], the FEIE model's input. */
   rowNnz: Int32Array;
+  /**
+   * Multiply-adds the CPU kernel performed (lanes of i32x4.dot_i16x8_s that belong to a real
+   * output channel), which differ from `macs.executed` (what the modelled FEIE accelerator
+   * executes: one MAC per non-zero input, tap and filter). Block-sparse: 4 * Mg per listed k-pair
+   * (2 pixels x 2 k), so the zeros inside a listed pair (and the missing rows of a last partial
+   * panel) are multiplied too; with skipZeros false every pair is listed. undefined for the
+   * scatter kernel, whose multiply-adds are the executed MACs plus at most one padding zero per
+   * pixel, group and tap (odd non-zero counts are padded to pairs).
+   */
+  cpuMultiplyAdds: number | undefined;
 }
 
 /** The result of {@link conv2dZeroSkip}. */
@@ -64,7 +95,7 @@ export interface Conv2DZeroSkipResult<T extends Tensor<'int32' | 'int8' | 'uint8
   counts: ZeroSkipCounts | undefined;
   /** FEIE model: dense (ZASCAD) always, zeroSkip (ZASCAS) when counted; tiles G, pesPerTile P. */
   feie: FeieReport;
-  /** The kernel that ran (contract name with the build), and whether its channel loop was vectorised (Mg >= 8 in a SIMD build). */
+  /** The kernel that ran (contract name with the build), and whether its channel loop was vectorised. */
   kernel: string;
   vectorised: boolean;
 }
@@ -112,6 +143,12 @@ export function conv2dZeroSkip(engine: Engine, x: TensorLike<'int8' | 'uint8'>, 
   if (typeof skip !== 'boolean') throw new ValueError(op, `skipZeros = ${fmt(skip)} must be a boolean.`, 'pass true (ZASCAS) or false (dense ZASCAD order).');
   if (typeof count !== 'boolean') throw new ValueError(op, `count = ${fmt(count)} must be a boolean.`, 'pass true or false.');
   const tiles = checkPositiveInt(op, 'feieTiles', params.feieTiles ?? FEIE_DEFAULT_TILES);
+  const kname = params.kernel ?? 'auto';
+  if (kname !== 'auto' && kname !== 'blocksparse' && kname !== 'scatter') throw new ValueError(op, `kernel = ${fmt(kname)} is not known.`, "use 'auto', 'blocksparse' or 'scatter'.");
+  if (kname === 'blocksparse' && engine.isa === 'scalar') throw new UnsupportedError(op, "kernel 'blocksparse' needs a SIMD build, but this engine runs the scalar one.", "use kernel 'auto' or 'scatter', or an engine with isa 'simd' or 'relaxed'.");
+  if (kname === 'blocksparse' || (kname === 'auto' && engine.isa !== 'scalar' && info.Mg >= BLOCKSPARSE_MIN_MG)) {
+    return runBlockSparse(engine, x, w, info, stage, xDtype, wDtype, skip, count, tiles, params.out);
+  }
 
   const { N, H, W, C, M, R, S, E, F, Mg, Cg, groups } = info;
   const outDtype = stage.requant ? stage.requant.outputDtype : 'int32';
@@ -201,11 +238,142 @@ export function conv2dZeroSkip(engine: Engine, x: TensorLike<'int8' | 'uint8'>, 
         inputs: skip ? { total, streamed, skipped: total - streamed } : { total, streamed: total, skipped: 0 },
         macs: { dense: info.macs, executed, skipped: info.macs - executed, padding: info.macs - macsReal },
         rowNnz: nnz,
+        cpuMultiplyAdds: undefined,
       };
       feie = feieLayer(info, { tiles }, { rowNnz: nnz, macsExecuted: macsNonZero });
     } else feie = feieLayer(info, { tiles });
     const isaName = kernelName(kernel('q8_conv_feie'), engine.isa);
     return { y: out, counts, feie, kernel: isaName, vectorised: engine.isa !== 'scalar' && Mg >= 8 };
+  });
+}
+
+const align64 = (n: number) => Math.ceil(n / 64) * 64;
+
+/** Output pixels per block-sparse tile: a multiple of 6 (whole panels), A panels within {@link BLOCKSPARSE_TILE_BYTES}. */
+export function blockSparseTileRows(info: Conv2DInfo): number {
+  const RS = info.R * info.S;
+  const kp = Math.floor(RS / 2) * info.Cg + (RS % 2) * Math.ceil(info.Cg / 2); // k-pairs, as assembly/feie/zsgemm.ts
+  // per output pixel: 4 bytes of lowered A per k-pair (2 rows x 2 i16 / 2) + 2 of pair list
+  const rows = Math.max(6, Math.floor(BLOCKSPARSE_TILE_BYTES / (kp * 6) / 6) * 6);
+  return Math.min(rows, Math.ceil((info.E * info.F) / 6) * 6);
+}
+
+/** conv2dZeroSkip on the block-sparse GEMM (assembly/feie/zsgemm.ts); counts from q8_conv_zs_count. */
+function runBlockSparse(
+  engine: Engine, x: TensorLike<'int8' | 'uint8'>, w: TensorLike<'int8' | 'uint8'>, info: Conv2DInfo, stage: OutputStage,
+  xDtype: 'int8' | 'uint8', wDtype: 'int8' | 'uint8', skip: boolean, count: boolean, tiles: number, outT: Tensor<'int32' | 'int8' | 'uint8'> | undefined,
+): Conv2DZeroSkipResult<Tensor<'int32' | 'int8' | 'uint8'>> {
+  const op = 'conv2dZeroSkip';
+  const k = engine.kernels;
+  const { N, H, W, C, M, R, S, E, F, K, Mg, Cg, groups } = info;
+  const EF = E * F;
+  const outDtype = stage.requant ? stage.requant.outputDtype : 'int32';
+  const outBytes = outDtype === 'int32' ? 4 : 1;
+  const nchw = info.layout === 'NCHW';
+  const oihw = info.weightLayout === 'OIHW' && Cg > 1;
+  const rows = blockSparseTileRows(info);
+  const direct = !stage.requant && !nchw;
+  const pbBytes = align64(k.q8_conv_zs_packed_b_bytes(Mg, R, S, Cg));
+  const inputs: TensorLike[] = [];
+  if (!nchw) inputs.push(x);
+  if (!oihw) inputs.push(w);
+  const sizes = [
+    nchw ? N * H * W * C : 0, // 0: NHWC copy of x
+    oihw ? M * K : 0, // 1: OHWI copy of w
+    M * 4, // 2: weight zero points, w's own domain
+    groups * pbBytes, // 3: packed B per group
+    count ? N * H * C * 4 : 0, // 4: rowNnz
+    24, // 5: counts (f64 x 3)
+    M * 4, // 6: colTerm = bias
+    stage.requant ? M * 4 : 0, // 7: multipliers
+    rows * 4, // 8: zero row sums (zero points are subtracted in the kernel)
+    direct ? 0 : rows * M * 4, // 9: int32 tile
+    k.q8_conv_zs_work_bytes(rows, R, S, Cg), // 10: lowered panels + pair lists
+    nchw ? N * EF * M * outBytes : 0, // 11: NHWC result before the transpose
+  ];
+  const offs: number[] = [];
+  let total = 0;
+  for (const b of sizes) {
+    offs.push(total);
+    total += align64(b);
+  }
+  return engine.run(op, { inputs, scratch: [total], output: { dtype: outDtype, shape: info.yShape, out: outT } }, ({ inputs: ptrs, scratch: block, out }) => {
+    const sp = offs.map((o) => block[0] + o);
+    const buf = () => engine.heap.memory.buffer;
+    let xPtr: number;
+    if (nchw) {
+      xPtr = sp[0];
+      transposeInto(viewOf(xDtype, buf(), xPtr, N * H * W * C), x.data, N, C, H * W);
+    } else xPtr = ptrs[0];
+    let wPtr: number;
+    if (oihw) {
+      wPtr = sp[1];
+      const d = viewOf(wDtype, buf(), wPtr, M * K);
+      const src = w.data;
+      const RS = R * S;
+      for (let m = 0; m < M; m++) for (let c = 0; c < Cg; c++) for (let t = 0; t < RS; t++) d[(m * RS + t) * Cg + c] = src[(m * Cg + c) * RS + t];
+    } else wPtr = ptrs[nchw ? 0 : 1];
+    // resolveOutputStage moves uint8 zero points by -128 for the flipped GEMM weights; undo it.
+    const zs = viewOf('int32', buf(), sp[2], M);
+    const shift = wDtype === 'uint8' ? 128 : 0;
+    for (let m = 0; m < M; m++) zs[m] = (stage.wZeroPoints ? stage.wZeroPoints[m] : 0) + shift;
+    const wSigned = wDtype === 'int8' ? 1 : 0;
+    for (let g = 0; g < groups; g++) k.q8_conv_zs_pack_b(wPtr + g * Mg * K, wSigned, sp[2] + g * Mg * 4, Mg, R, S, Cg, sp[3] + g * pbBytes);
+    const zc = new DataView(buf(), sp[5], 24);
+    for (let i = 0; i < 3; i++) zc.setFloat64(i * 8, 0, true);
+    viewOf('int32', buf(), sp[6], M).set(stage.bias);
+    const rq = stage.requant;
+    if (rq) viewOf('float32', buf(), sp[7], M).set(rq.multipliers);
+    viewOf('int32', buf(), sp[8], rows).fill(0);
+    const hasBias = stage.bias.some((b) => b !== 0);
+    const xzp = xDtype === 'int8' ? stage.xZeroPoint - 128 : stage.xZeroPoint;
+    const signed = xDtype === 'int8' ? 1 : 0;
+    const outSigned = rq?.outputDtype === 'int8' ? 1 : 0;
+    const yBase = nchw ? sp[11] : out.ptr;
+    const [sh, sw] = info.strides;
+    const [dh, dw] = info.dilations;
+    const [pt, pl] = info.pads;
+    if (count) viewOf('int32', buf(), sp[4], N * H * C).fill(0);
+    let listed = 0;
+    for (let n = 0; n < N; n++) {
+      const xImg = xPtr + n * H * W * C;
+      if (count) k.q8_conv_zs_count(xImg, H, W, C, R, S, sh, sw, dh, dw, pt, pl, E, F, xzp, signed, sp[4] + n * H * C * 4, sp[5]);
+      for (let p0 = 0; p0 < EF; p0 += rows) {
+        const tr = Math.min(rows, EF - p0);
+        const yRow = yBase + (n * EF + p0) * M * outBytes;
+        const acc = direct ? yRow : sp[9];
+        for (let g = 0; g < groups; g++) {
+          listed += k.q8_conv_zs_gemm(xImg, H, W, C, R, S, sh, sw, dh, dw, pt, pl, F, p0, tr, g * Cg, Cg, xzp, signed, skip ? 1 : 0,
+            sp[3] + g * pbBytes, Mg, acc + g * Mg * 4, M, sp[10]);
+        }
+        if (rq) k.q8_requantize(acc, tr, M, M, sp[6], sp[8], 0, sp[7], rq.yZeroPoint, rq.qmin, rq.qmax, yRow, M, outSigned);
+        else if (hasBias) k.s32_correct(acc, tr, M, M, sp[6], sp[8], 0);
+        if (!direct && !rq) new Uint8Array(buf(), yRow, tr * M * 4).set(new Uint8Array(buf(), acc, tr * M * 4));
+      }
+    }
+    if (nchw) transposeBack(out.data, viewOf(outDtype, buf(), yBase, N * EF * M), N, M, EF);
+
+    let counts: ZeroSkipCounts | undefined;
+    let feie: FeieReport;
+    if (count) {
+      const dv = new DataView(buf(), sp[5], 24);
+      const macsNonZero = Mg * dv.getFloat64(0, true);
+      const macsReal = Mg * dv.getFloat64(8, true);
+      const streamed = dv.getFloat64(16, true);
+      const nnz = viewOf('int32', buf(), sp[4], N * H * C).slice();
+      const totalIn = N * (H + info.pads[0] + info.pads[2]) * (W + info.pads[1] + info.pads[3]) * C;
+      const executed = skip ? macsNonZero : info.macs;
+      counts = {
+        skipZeros: skip,
+        inputs: skip ? { total: totalIn, streamed, skipped: totalIn - streamed } : { total: totalIn, streamed: totalIn, skipped: 0 },
+        macs: { dense: info.macs, executed, skipped: info.macs - executed, padding: info.macs - macsReal },
+        rowNnz: nnz,
+        cpuMultiplyAdds: listed * 2 * Mg,
+      };
+      feie = feieLayer(info, { tiles }, { rowNnz: nnz, macsExecuted: macsNonZero });
+    } else feie = feieLayer(info, { tiles });
+    const isaName = kernelName(kernel('q8_conv_zsgemm_2x16c2'), engine.isa);
+    return { y: out, counts, feie, kernel: isaName, vectorised: true };
   });
 }
 

@@ -230,7 +230,7 @@ describe('conv2dZeroSkip: invariants', () => {
       expect(b.counts).toBeUndefined();
       expect(b.feie.zeroSkip).toBeUndefined();
       expect(b.feie.dense).toEqual(a.feie.dense);
-      expect(a.kernel).toBe(`q8_conv_feie__${e.isa}`);
+      expect(a.kernel).toBe(e.isa === "scalar" ? "q8_conv_feie__scalar" : `q8_conv_zsgemm_2x16c2__${e.isa}`);
       expect(a.vectorised).toBe(e.isa !== 'scalar');
     }
   });
