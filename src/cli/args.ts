@@ -3,6 +3,7 @@
  * input files), name lookups with "did you mean", numbers, files and the seeded generator.
  * @module
  */
+import { seededRandom } from '../util/random.js';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { nearest } from '../accel/schema.js';
 
@@ -70,13 +71,4 @@ export function parseJsonFile(text: string, path: string, what: string): unknown
   }
 }
 
-/** mulberry32: a small seeded PRNG returning floats in [0, 1). Same seed, same sequence. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom };

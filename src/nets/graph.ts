@@ -16,6 +16,7 @@
  *   SEEDED RANDOM weights (not trained): for checking arithmetic and modelling, not accuracy.
  * @module
  */
+import { seededRandom } from '../util/random.js';
 import { conv2dInfo, type Conv2DInfo, type Conv2DOptions } from '../descriptors/conv.js';
 import { pool2dInfo, type Pool2dInfo } from '../descriptors/pool.js';
 import { roundHalfEven, type QuantParams } from '../descriptors/output-stage.js';
@@ -312,17 +313,6 @@ export function clampBounds(node: ClampNode, q: GraphQuant): [number, number] {
   return [lo, hi];
 }
 
-/** A seeded PRNG (mulberry32) for reproducible weights. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Seeded He-uniform int8 weights: real w ~ U(-sqrt(6 / fanIn), sqrt(6 / fanIn)) as q * wScale, q in [-127, 127]. */
 function heWeights(rand: () => number, count: number, fanIn: number): { weights: Int8Array; wScale: number } {
@@ -459,3 +449,5 @@ export function lenet5Graph(options: GraphFromTopologyOptions = {}): Graph {
 export function resnetBlocksGraph(options: GraphFromTopologyOptions = {}): Graph {
   return graphFromTopology(RESNET_BLOCKS_TOPOLOGY, options);
 }
+
+export { seededRandom };

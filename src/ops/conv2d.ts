@@ -18,6 +18,7 @@
  * to pay that once per model instead of once per call.
  * @module
  */
+import { WasmBlockOwner } from '../runtime/owned.js';
 import type { Conv2DInfo, Conv2DOptions, WeightLayout } from '../descriptors/conv.js';
 import { conv2dInfo, convWeightInfo } from '../descriptors/conv.js';
 import { resolveOutputStage, type OutputStage, type QuantParams } from '../descriptors/output-stage.js';
@@ -58,7 +59,7 @@ export interface Conv2DParams extends Conv2DOptions, QuantParams {
  * engine. Holds one packed GEMM B matrix per group plus its column sums (im2col), or the
  * weights in [R, S, M] order (direct depthwise). Call {@link PackedConvWeights.dispose} when done.
  */
-export class PackedConvWeights {
+export class PackedConvWeights extends WasmBlockOwner {
   /** Output channels (filters). */
   readonly M: number;
   /** Kernel height and width. */
@@ -82,11 +83,9 @@ export class PackedConvWeights {
   readonly groupOffsets: readonly number[];
   /** @internal */
   readonly colSumsOffset: number;
-  /** @internal The Wasm block (a uint8 tensor owned by this object). */
-  readonly block: Tensor<'uint8'>;
-
   /** @internal Use {@link packConvWeights}. */
   constructor(init: Omit<PackedConvWeights, 'dispose' | 'disposed' | 'byteLength' | 'belongsTo'>) {
+    super(init.block);
     this.M = init.M;
     this.R = init.R;
     this.S = init.S;
@@ -98,27 +97,6 @@ export class PackedConvWeights {
     this.algorithm = init.algorithm;
     this.groupOffsets = init.groupOffsets;
     this.colSumsOffset = init.colSumsOffset;
-    this.block = init.block;
-  }
-
-  /** Bytes of Wasm memory held. */
-  get byteLength(): number {
-    return this.block.byteLength;
-  }
-
-  /** True once disposed. */
-  get disposed(): boolean {
-    return this.block.disposed;
-  }
-
-  /** True if packed by `engine`. */
-  belongsTo(engine: Engine): boolean {
-    return this.block.belongsTo(engine.heap);
-  }
-
-  /** Frees the Wasm memory. Idempotent. */
-  dispose(): void {
-    this.block.dispose();
   }
 }
 

@@ -12,6 +12,7 @@
  * so on mixed data they gate rather than skip those MACs: the counts are the logical ones.
  * @module
  */
+import { WasmBlockOwner } from '../runtime/owned.js';
 import { conv2dInfo, type Conv2DInfo, type Conv2DOptions } from '../descriptors/conv.js';
 import { resolveOutputStage, type OutputStage, type QuantParams } from '../descriptors/output-stage.js';
 import { QuantError, ShapeError, UnsupportedError, ValueError, fmt } from '../errors.js';
@@ -54,7 +55,7 @@ export interface SparseResult<D extends 'int32' | 'int8' | 'uint8' = 'int32' | '
  * column indices, int16 values w - wzp[row], int32 entries per column. Create with
  * {@link packCsrWeights}; call {@link PackedCsrWeights.dispose} when done.
  */
-export class PackedCsrWeights {
+export class PackedCsrWeights extends WasmBlockOwner {
   readonly rows: number;
   readonly cols: number;
   readonly nnz: number;
@@ -70,11 +71,9 @@ export class PackedCsrWeights {
   readonly offsets: { rowPtr: number; colIdx: number; vals: number; colCount: number };
   /** Column panels (entries stored panel by panel, each with its own rows + 1 row pointers). */
   readonly panels: number;
-  /** @internal */
-  readonly block: Tensor<'uint8'>;
-
   /** @internal Use {@link packCsrWeights}. */
   constructor(csr: CsrMatrix, block: Tensor<'uint8'>, offsets: PackedCsrWeights['offsets'], panels: number) {
+    super(block);
     this.panels = panels;
     this.rows = csr.rows;
     this.cols = csr.cols;
@@ -83,7 +82,6 @@ export class PackedCsrWeights {
     this.convShape = csr.convShape;
     this.rowPtr = csr.rowPtr.slice();
     this.colIdx = csr.colIdx.slice();
-    this.block = block;
     this.offsets = offsets;
   }
 
@@ -92,25 +90,6 @@ export class PackedCsrWeights {
     return this.nnz / (this.rows * this.cols);
   }
 
-  /** Bytes of Wasm memory held. */
-  get byteLength(): number {
-    return this.block.byteLength;
-  }
-
-  /** True once disposed. */
-  get disposed(): boolean {
-    return this.block.disposed;
-  }
-
-  /** True if packed by `engine`. */
-  belongsTo(engine: Engine): boolean {
-    return this.block.belongsTo(engine.heap);
-  }
-
-  /** Frees the Wasm memory. Idempotent. */
-  dispose(): void {
-    this.block.dispose();
-  }
 }
 
 function layoutOf(rows: number, cols: number, nnz: number, panels: number) {

@@ -14,6 +14,7 @@
  * Stochastic rounding is seeded (mulberry32): the same seed gives the same values.
  * @module
  */
+import { seededRandom } from '../util/random.js';
 import { QuantError, ShapeError, ValueError, fmt } from '../errors.js';
 import { checkFinite } from '../runtime/engine.js';
 import { checkShape } from '../runtime/tensor.js';
@@ -47,16 +48,6 @@ export interface BinaryWeights {
   deltas?: Float32Array;
 }
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Resolves the channel of each element: (outer, channels, inner) around `axis`. */
 function channels(op: string, w: ArrayLike<number>, shape: readonly number[], o: BinaryQuantOptions) {
@@ -73,7 +64,7 @@ function channels(op: string, w: ArrayLike<number>, shape: readonly number[], o:
   const nc = perChannel ? shape[axis] : 1;
   const inner = shape.slice(axis + 1).reduce((a, b) => a * b, 1);
   const chan = (i: number) => (perChannel ? Math.floor(i / inner) % nc : 0);
-  return { size, nc, chan, rounding, rand: mulberry32(seed) };
+  return { size, nc, chan, rounding, rand: seededRandom(seed) };
 }
 
 /**

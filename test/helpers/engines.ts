@@ -39,17 +39,8 @@ export function expectAllAgree(what: string, reference: Numeric, results: Partia
   }
 }
 
-/** A small deterministic PRNG (mulberry32) for test data. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A small deterministic PRNG (mulberry32) for test data: the package's own. */
+export { seededRandom as rng } from '../../src/util/random.js';
 
 /** Random integers in [lo, hi] into a typed array. */
 export function fillInts<A extends Int8Array | Uint8Array | Int16Array | Int32Array>(a: A, lo: number, hi: number, rand: () => number): A {
