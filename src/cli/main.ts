@@ -19,7 +19,7 @@ import { detectIsas, ISAS, type Isa } from '../runtime/detect.js';
 import { MacflowError } from '../errors.js';
 import { simulationHtml } from '../report/html.js';
 import { CliError, intOption, unknownName } from './args.js';
-import { runDemo, formatDemo } from './demo.js';
+import { runDemo, formatDemo, demoHtml } from './demo.js';
 import { runInfo, formatInfo } from './info.js';
 import { progressBar, silentProgress } from './progress.js';
 import { CLI_OUTPUT_SCHEMAS } from './schema.js';
@@ -42,8 +42,9 @@ const HELP: Record<Command | 'main', string> = {
 Usage: macflow [command] [options]      (macflow <command> --help for its options)
 
 Commands:
-  demo      (default) run a built-in int8 LeNet-5 end to end and a VGG-16 layer; print per-layer
-            kernels, MACs, time and GOPS
+  demo      (default) run int8 LeNet-5 and a ResNet-style block network end to end, dense and
+            zero-skipping; per layer CPU time, input zeros, cycles / utilisation / energy on
+            ZASCAD, ZASCAS and Eyeriss RS; a VGG-16 layer timing; --out DIR writes report.html
   simulate  per-layer and total accelerator reports of a network (dense vs zero-skip, cycles,
             utilisation, energy, roofline); --out DIR writes report.html with the plots
   summary   the seed-style cost table of a network (memory, parameters, MACs per layer)
@@ -57,14 +58,22 @@ Node 20/22 run relaxed SIMD only behind ${RELAXED_FLAG}; demo and info restart t
 flag when it is needed (set MACFLOW_NO_RESPAWN=1 to stop that).`,
   demo: `Usage: macflow [demo] [options]
 
-Runs a built-in int8 LeNet-5 end to end on one image and VGG-16 conv3_1; prints per layer the
-kernel, MACs, median time and GOPS.
+Runs two int8 networks end to end with seeded (untrained) weights, calibrated on their input:
+LeNet-5 on a 28x28 image (the first Fashion-MNIST test image when
+/usr/share/datasets/fashion-mnist exists, else a built-in ring pattern) and a ResNet-style block
+network on a seeded 16x16x8 input. Each runs with the dense kernels (im2col / GEMM) and with the
+zero-skipping kernel (outputs compared bit for bit), then every conv / dense layer is modelled from
+its actual input on ZASCAD (dense), ZASCAS (zero-skipping) and Eyeriss row-stationary. Prints per
+layer: CPU time of each kernel, zero fraction of the input, cycles, speedup vs ZASCAD,
+utilisation and energy; then times VGG-16 conv3_1 alone.
 
 Options:
   --isa <scalar|simd|relaxed>   force a build (default: the best available)
-  --runs <n>                    timed runs per layer (default 20; the median is reported)
-  --seed <n>                    seed of the built-in weights (default 1)
-${COMMON}`,
+  --runs <n>                    timed runs per network and kernel (default 20; medians reported)
+  --seed <n>                    seed of the built-in weights and inputs (default 1)
+${COMMON}
+--out DIR writes demo.json and report.html (CPU time and zero-fraction charts, then cycles,
+utilisation, roofline and energy per network; inline SVG, opens offline).`,
   info: `Usage: macflow info [options]
 
 The builds this runtime can run (scalar / SIMD / relaxed SIMD), the one selected and why, threads,
@@ -199,8 +208,9 @@ async function main(argv: string[]): Promise<void> {
       if (isa !== undefined && !ISAS.includes(isa)) throw new CliError(`--isa ${isa} is not a build; use one of ${ISAS.join(', ')}.`);
       if (command === 'demo') {
         const r = await runDemo({ isa, runs: intOption('runs', str('runs'), 20, 1), seed: intOption('seed', str('seed'), 1, 0), progress: (m) => v.quiet || process.stderr.write(`${m}\n`) });
-        result = r;
-        text = formatDemo(r);
+        result = r.result;
+        text = formatDemo(r.result);
+        if (out) written.push(writeOut(out, 'report.html', demoHtml(r)));
       } else {
         const r = await runInfo({ isa });
         result = r;
