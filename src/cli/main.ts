@@ -19,6 +19,7 @@ import { detectIsas, ISAS, type Isa } from '../runtime/detect.js';
 import { MacflowError } from '../errors.js';
 import { simulationHtml } from '../report/html.js';
 import { CliError, intOption, unknownName } from './args.js';
+import { runBench } from './bench.js';
 import { runDemo, formatDemo, demoHtml } from './demo.js';
 import { runInfo, formatInfo } from './info.js';
 import { progressBar, silentProgress } from './progress.js';
@@ -28,7 +29,7 @@ import { runSummary, type SummaryResult } from './summary.js';
 import { formatTrace, runTrace, TRACE_DEFAULT_MAX_CYCLES } from './trace.js';
 
 const RELAXED_FLAG = '--experimental-wasm-relaxed-simd';
-const COMMANDS = ['demo', 'info', 'simulate', 'summary', 'trace', 'schema'] as const;
+const COMMANDS = ['demo', 'info', 'simulate', 'summary', 'trace', 'bench', 'schema'] as const;
 type Command = (typeof COMMANDS)[number];
 
 const COMMON = `  --json            print JSON instead of a table (schema: 'macflow schema <command>')
@@ -49,6 +50,7 @@ Commands:
             utilisation, energy, roofline); --out DIR writes report.html with the plots
   summary   the seed-style cost table of a network (memory, parameters, MACs per layer)
   trace     the per-cycle FEIE schedule of a small layer (default: the seed tutorial's example)
+  bench     the benchmark harness (bench/run.js: kernels, peers) on this machine; source checkout only
   info      the builds this runtime can run, the one selected and why, the kernel registry
   schema    the JSON Schema of a command's --json output
 
@@ -133,6 +135,22 @@ Options:
   --variant <both|dense|zero-skip>   which schedules (default both)
   --max-cycles <n>  refuse layers needing more dense cycles (default ${TRACE_DEFAULT_MAX_CYCLES})
 ${COMMON}`,
+  bench: `Usage: macflow bench [options]
+
+Runs the benchmark harness bench/run.js (benny) on this machine: every macflow build on GEMM and
+conv workloads (kernels), onnxruntime-web and tfjs-backend-wasm (peers), or both side by side
+(all), with machine line, build, threads, first-run time and median / spread per case. The harness
+is in the source checkout only (npm run bench there); an installed package says how to get it.
+
+Options:
+  --suite <kernels|peers|all>  which cases (default all)
+  --quick           few samples, for smoke tests
+  --workload <ids>  comma-separated workload ids of bench/workloads.mjs (default all)
+  --json            print the JSON report on stdout (the harness's tables go to stderr)
+  --csv             print the CSV report on stdout
+  --out <dir>       write bench.json, bench.csv and bench.md to <dir>
+  --quiet           with --json / --csv, nothing on stderr
+  -h, --help        this help`,
   schema: `Usage: macflow schema [simulate|summary|trace]
 
 Prints the JSON Schema (draft 2020-12) of a command's --json output (default simulate).`,
@@ -146,6 +164,7 @@ const OPTIONS: Record<Command, Spec> = {
   simulate: { ...COMMON_OPTS, arch: { type: 'string' }, dataflow: { type: 'string' }, density: { type: 'string' }, 'weight-density': { type: 'string' }, data: { type: 'string' }, seed: { type: 'string' }, batch: { type: 'string' }, csv: { type: 'boolean' } },
   summary: { ...COMMON_OPTS, csv: { type: 'boolean' } },
   trace: { ...COMMON_OPTS, 'seed-example': { type: 'boolean' }, input: { type: 'string' }, kernel: { type: 'string' }, stride: { type: 'string' }, values: { type: 'string' }, density: { type: 'string' }, seed: { type: 'string' }, variant: { type: 'string' }, 'max-cycles': { type: 'string' } },
+  bench: { ...COMMON_OPTS, suite: { type: 'string' }, quick: { type: 'boolean' }, workload: { type: 'string' }, csv: { type: 'boolean' } },
   schema: { help: { type: 'boolean', short: 'h' } },
 };
 
@@ -285,6 +304,13 @@ async function main(argv: string[]): Promise<void> {
       result = r;
       text = formatTrace(r);
       break;
+    }
+    case 'bench': {
+      if (v.json && v.csv) throw new CliError('--json and --csv exclude each other: pick one.');
+      const r = runBench({ suite: str('suite') ?? 'all', quick: !!v.quick, workload: str('workload'), format: v.json ? 'json' : v.csv ? 'csv' : 'text', out, quiet: !!v.quiet });
+      process.stdout.write(r.stdout);
+      if (out && !v.quiet) process.stderr.write(`wrote ${r.written.join(', ')}\n`);
+      return;
     }
     case 'schema': {
       const which = pos[0] ?? 'simulate';

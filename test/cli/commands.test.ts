@@ -184,7 +184,7 @@ describe('bad arguments exit 2 with a message naming the problem', () => {
   });
 
   it('--help for every command', async () => {
-    const cmds = ['demo', 'info', 'simulate', 'summary', 'trace', 'schema'];
+    const cmds = ['demo', 'info', 'simulate', 'summary', 'trace', 'bench', 'schema'];
     const rs = await Promise.all(cmds.map((c) => runAsync(c, '--help')));
     for (const [i, c] of cmds.entries()) {
       const r = rs[i];
