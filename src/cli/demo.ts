@@ -25,6 +25,7 @@ import type { Tensor } from '../runtime/tensor.js';
 import { barChart, escapeXml } from '../report/svg.js';
 import { htmlPage, reportFooter, simulationSections } from '../report/html.js';
 import { seededRandom } from './args.js';
+import { CLI_SCHEMA_VERSION } from './simulate.js';
 
 /** Accelerator targets of the demo: runNetwork puts ZASCAD and ZASCAS first, then Eyeriss RS. */
 export const DEMO_TARGETS = ['zasca', 'eyeriss-rs'] as const;
@@ -91,6 +92,8 @@ export interface DemoLayer {
 
 /** The JSON output of `macflow demo`. */
 export interface DemoResult {
+  schemaVersion: number;
+  command: 'demo';
   isa: Isa;
   reason: string;
   runtime: string;
@@ -227,7 +230,7 @@ export async function runDemo(options: { isa?: Isa; runs: number; seed: number; 
   const vruns = Math.max(1, Math.min(options.runs, 5));
   const vgg = vggLayer(mf, vruns, options.seed);
   return {
-    result: { isa: caps.isa, reason: caps.reason, runtime: caps.runtime, runs: options.runs, seed: options.seed, networks: [a.net, b.net], vgg, totalMs: performance.now() - t0 },
+    result: { schemaVersion: CLI_SCHEMA_VERSION, command: 'demo', isa: caps.isa, reason: caps.reason, runtime: caps.runtime, runs: options.runs, seed: options.seed, networks: [a.net, b.net], vgg, totalMs: performance.now() - t0 },
     reports: [{ network: 'lenet5', networks: a.reports, dramInterface: a.dramInterface }, { network: 'resnet-blocks', networks: b.reports, dramInterface: b.dramInterface }],
   };
 }

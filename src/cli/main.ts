@@ -151,7 +151,7 @@ Options:
   --out <dir>       write bench.json, bench.csv and bench.md to <dir>
   --quiet           with --json / --csv, nothing on stderr
   -h, --help        this help`,
-  schema: `Usage: macflow schema [simulate|summary|trace]
+  schema: `Usage: macflow schema [demo|simulate|summary|trace]
 
 Prints the JSON Schema (draft 2020-12) of a command's --json output (default simulate).`,
 };
@@ -229,7 +229,7 @@ async function main(argv: string[]): Promise<void> {
         const r = await runDemo({ isa, runs: intOption('runs', str('runs'), 20, 1), seed: intOption('seed', str('seed'), 1, 0), progress: (m) => v.quiet || process.stderr.write(`${m}\n`) });
         result = r.result;
         text = formatDemo(r.result);
-        if (out) written.push(writeOut(out, 'report.html', demoHtml(r)));
+        if (out) written.push(writeOut(out, 'report.html', demoHtml(r)), writeOut(out, 'report.schema.json', json(CLI_OUTPUT_SCHEMAS.demo)));
       } else {
         const r = await runInfo({ isa });
         result = r;

@@ -4,6 +4,8 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { CLI_OUTPUT_SCHEMAS } from '../../src/cli/schema.js';
+import { validateJson } from '../../src/report/json-schema.js';
 import { findAll, parseXml } from '../helpers/xml.js';
 
 const MAIN = new URL('../../dist/cli/main.js', import.meta.url).pathname;
@@ -15,6 +17,8 @@ describe('macflow CLI', () => {
     const r = run('--runs', '1', '--json', '--out', out);
     expect(r.status, r.stderr).toBe(0);
     const result = JSON.parse(r.stdout);
+    expect(validateJson(CLI_OUTPUT_SCHEMAS.demo, result)).toEqual([]);
+    expect(result).toMatchObject({ schemaVersion: 1, command: 'demo' });
     expect(result.isa).toBe('relaxed'); // the CLI restarts itself with the relaxed-SIMD flag
     expect(result.networks.map((n: { name: string }) => n.name)).toEqual(['lenet5', 'resnet-blocks']);
     const [lenet, resnet] = result.networks;
@@ -42,7 +46,8 @@ describe('macflow CLI', () => {
     expect(resnet.layers.filter((l: { op: string }) => l.op === 'add')).toHaveLength(3);
     expect(result.vgg.macs).toBe(56 * 56 * 256 * 9 * 128);
     expect(result.vgg.ms).toBeGreaterThan(0);
-    expect(JSON.parse(readFileSync(join(out, 'demo.json'), 'utf8')).networks).toHaveLength(2);
+    expect(JSON.parse(readFileSync(join(out, 'demo.json'), 'utf8'))).toEqual(result);
+    expect(JSON.parse(readFileSync(join(out, 'report.schema.json'), 'utf8'))).toEqual(JSON.parse(JSON.stringify(CLI_OUTPUT_SCHEMAS.demo)));
     const doc = parseXml(readFileSync(join(out, 'report.html'), 'utf8'));
     expect(findAll(doc, 'script')).toHaveLength(0);
     // per network: CPU time, zero fraction, then the simulation charts (cycles, utilisation, roofline, energy totals, energy per target)

@@ -137,7 +137,7 @@ describe('macflow summary and trace', () => {
   });
 
   it('schema prints the JSON Schema of each command', () => {
-    for (const c of ['simulate', 'summary', 'trace'] as const) expect(JSON.parse(ok(run('schema', c)).stdout)).toEqual(JSON.parse(JSON.stringify(CLI_OUTPUT_SCHEMAS[c])));
+    for (const c of ['demo', 'simulate', 'summary', 'trace'] as const) expect(JSON.parse(ok(run('schema', c)).stdout)).toEqual(JSON.parse(JSON.stringify(CLI_OUTPUT_SCHEMAS[c])));
   });
 });
 
