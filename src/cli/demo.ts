@@ -1,24 +1,83 @@
 /**
- * `macflow demo`, the main job on a built-in default: an int8 LeNet-5 (Caffe variant: conv 20@5x5,
- * max pool, conv 50@5x5, max pool, fc 500 + ReLU, fc 10, softmax) end to end on a 28 x 28 image,
- * then one big layer (VGG-16 conv3_1). Weights are seeded; each layer's output scale is
- * calibrated from its own int32 accumulators (min/max), as post-training quantisation does.
+ * `macflow demo`, the main job on a built-in default: real int8 networks end to end through
+ * {@link runNetwork}, each run twice on this CPU (im2col / GEMM kernels, then the zero-skipping
+ * kernel) and once more with the accelerator models fed by every layer's actual input (ZASCAD
+ * dense vs ZASCAS zero-skipping, and Eyeriss row-stationary). Networks: LeNet-5 on a 28 x 28
+ * image (the first Fashion-MNIST test image when the Debian dataset package is installed, else a
+ * drawn ring) and a small ResNet-style block network on a seeded post-ReLU-like input. Weights are
+ * seeded (NOT trained); quantisation is calibrated on the input itself (calibrateGraph). Then one
+ * big layer (VGG-16 conv3_1) is timed on its own.
  * @module
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
-import { conv2d, packConvWeights, type PackedConvWeights } from '../ops/conv2d.js';
+import type { AcceleratorComparisonRow } from '../accel/op-report.js';
+import type { NetworkReport } from '../accel/simulate.js';
 import { conv2dInfo } from '../descriptors/conv.js';
-import { dense } from '../ops/dense.js';
-import { packWeights } from '../ops/packed.js';
-import { maxPool2d } from '../ops/pool.js';
-import { softmax } from '../ops/softmax.js';
-import { quantParams } from '../quant/index.js';
+import { lenet5Graph, resnetBlocksGraph, SOFTMAX_QUANT, type Graph } from '../nets/graph.js';
+import { calibrateGraph, runNetwork, type NetworkRun } from '../nets/run.js';
+import { conv2d, packConvWeights } from '../ops/conv2d.js';
+import { quantize } from '../quant/quantize.js';
 import type { Engine } from '../runtime/engine.js';
 import type { Isa } from '../runtime/detect.js';
 import { init } from '../runtime/packaged.js';
 import type { Tensor } from '../runtime/tensor.js';
+import { barChart, escapeXml } from '../report/svg.js';
+import { htmlPage, reportFooter, simulationSections } from '../report/html.js';
+import { seededRandom } from './args.js';
+import { CLI_SCHEMA_VERSION } from './simulate.js';
 
+/** Accelerator targets of the demo: runNetwork puts ZASCAD and ZASCAS first, then Eyeriss RS. */
+export const DEMO_TARGETS = ['zasca', 'eyeriss-rs'] as const;
+
+/** One target's model of one layer (or of the network). */
+export interface DemoTarget {
+  /** Dataflow key: `zascad`, `zascas`, `rs`. */
+  dataflow: string;
+  arch: string;
+  cycles: number;
+  /** ZASCAD cycles / these cycles. */
+  speedup: number;
+  /** Overall utilisation, 0..1. */
+  utilization: number;
+  /** Energy in the table's unit (normalised to one MAC). */
+  energy: number;
+}
+
+/** One node of a demo network. */
+export interface DemoNetLayer {
+  name: string;
+  op: string;
+  /** Output shape. */
+  shape: number[];
+  /** MACs (conv / dense), else 0. */
+  macs: number;
+  /** Median CPU time (ms) of the node with the dense kernels (im2col / GEMM) and with the zero-skipping kernel (same as dense for nodes without MACs). */
+  denseMs: number;
+  zeroSkipMs: number;
+  /** Fraction of the node's input equal to its zero point (real 0). */
+  inputZeroFraction: number;
+  /** Accelerator models of conv / dense layers, in target order; absent for other nodes. */
+  accelerator?: DemoTarget[];
+}
+
+/** One network of the demo. */
+export interface DemoNetwork {
+  name: string;
+  input: string;
+  layers: DemoNetLayer[];
+  /** Sums of the per-node medians, ms. */
+  denseMs: number;
+  zeroSkipMs: number;
+  /** True when the dense and zero-skipping runs gave the same output bit for bit. */
+  outputsAgree: boolean;
+  /** Network totals per target (modelled layers only). */
+  accelerator: DemoTarget[];
+  /** The output node's values as probabilities (softmax, int8 with scale 1/256). */
+  probabilities: number[];
+}
+
+/** A single timed layer (the VGG-16 conv3_1 line). */
 export interface DemoLayer {
   name: string;
   op: string;
@@ -27,51 +86,49 @@ export interface DemoLayer {
   macs: number;
   /** Median wall time of the timed runs, milliseconds. */
   ms: number;
-  /** 2 * MACs / time, 1e9 ops per second (0 for layers without MACs). */
+  /** 2 * MACs / time, 1e9 ops per second. */
   gops: number;
 }
 
+/** The JSON output of `macflow demo`. */
 export interface DemoResult {
+  schemaVersion: number;
+  command: 'demo';
   isa: Isa;
   reason: string;
   runtime: string;
-  input: string;
   runs: number;
-  layers: DemoLayer[];
-  /** Class probabilities of the LeNet-5 output (softmax, uint8 with scale 1/256, as fractions). */
-  probabilities: number[];
+  seed: number;
+  networks: DemoNetwork[];
+  vgg: DemoLayer;
   totalMs: number;
+}
+
+/** {@link runDemo}'s result and the full network reports per network (for the HTML report). */
+export interface DemoRun {
+  result: DemoResult;
+  reports: { network: string; networks: NetworkReport[]; dramInterface?: 'calc' | 'user' }[];
 }
 
 const FASHION = '/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz';
 
-/** A 28 x 28 uint8 image: the first Fashion-MNIST test image when the Debian package is there, else a drawn ring. */
-function inputImage(): { pixels: Uint8Array; source: string } {
+/** A 28 x 28 image in [0, 1]: the first Fashion-MNIST test image when the Debian package is there, else a drawn ring. */
+function lenetInput(): { pixels: Float32Array; source: string } {
   if (existsSync(FASHION)) {
     const idx = gunzipSync(readFileSync(FASHION));
-    return { pixels: idx.subarray(16, 16 + 784), source: `Fashion-MNIST test image 0 (${FASHION})` };
+    return { pixels: Float32Array.from(idx.subarray(16, 16 + 784), (v) => v / 255), source: `Fashion-MNIST test image 0 (${FASHION})` };
   }
-  const pixels = new Uint8Array(784);
+  const pixels = new Float32Array(784);
   for (let y = 0; y < 28; y++) {
-    for (let x = 0; x < 28; x++) {
-      const r = Math.hypot(x - 13.5, y - 13.5);
-      pixels[y * 28 + x] = Math.max(0, Math.round(255 - 90 * Math.abs(r - 8)));
-    }
+    for (let x = 0; x < 28; x++) pixels[y * 28 + x] = Math.max(0, Math.round(255 - 90 * Math.abs(Math.hypot(x - 13.5, y - 13.5) - 8))) / 255;
   }
   return { pixels, source: 'built-in ring pattern (install dataset-fashion-mnist for a real image)' };
 }
 
-function seededInt8(n: number, seed: number): Int8Array {
-  let a = seed >>> 0;
-  const out = new Int8Array(n);
-  for (let i = 0; i < n; i++) {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    // Sum of two uniforms: a rough bell shape, like trained weights.
-    out[i] = ((((t ^ (t >>> 14)) >>> 0) % 127) - 63 + (((t >>> 8) & 127) - 64)) >> 1;
-  }
-  return out;
+/** A seeded 16 x 16 x 8 input shaped like a post-ReLU feature map: about half the values exactly 0. */
+function resnetInput(seed: number): { pixels: Float32Array; source: string } {
+  const r = seededRandom(seed);
+  return { pixels: Float32Array.from({ length: 16 * 16 * 8 }, () => Math.max(0, r() * 2 - 1)), source: `seeded post-ReLU-like 16x16x8 input (seed ${seed}, ~50 % zeros)` };
 }
 
 function median(xs: number[]): number {
@@ -79,141 +136,166 @@ function median(xs: number[]): number {
   return s[s.length >> 1];
 }
 
-function time(runs: number, fn: () => Tensor): number {
-  for (let i = 0; i < 2; i++) fn().dispose();
+function targets(rows: readonly AcceleratorComparisonRow[]): DemoTarget[] {
+  return rows.map((r) => ({ dataflow: r.dataflow, arch: r.arch, cycles: r.cycles, speedup: r.speedupVsDense, utilization: r.utilization, energy: r.energy }));
+}
+
+function runOne(mf: Engine, name: string, graph: Graph, input: { pixels: Float32Array; source: string }, runs: number, progress: (m: string) => void): { net: DemoNetwork; reports: NetworkReport[]; dramInterface?: 'calc' | 'user' } {
+  progress(`${name}: calibrating on ${input.source}`);
+  const g = calibrateGraph(mf, graph, [input.pixels]);
+  const q = g.input.quant!;
+  const xt = quantize(mf, { data: input.pixels, shape: g.input.shape }, { dtype: 'int8', scale: q.scale, zeroPoint: q.zeroPoint });
+  const x = xt.toArray() as Int8Array;
+  xt.dispose();
+  // Per node: the median over the runs of each mode (one untimed warm-up run each).
+  const timed = (zeroSkip: boolean): { times: number[][]; last: NetworkRun } => {
+    let last = runNetwork(mf, g, x, { zeroSkip });
+    const times: number[][] = last.layers.map(() => []);
+    for (let i = 0; i < runs; i++) {
+      last = runNetwork(mf, g, x, { zeroSkip });
+      last.layers.forEach((l, j) => times[j].push(l.cpuMs));
+    }
+    return { times, last };
+  };
+  progress(`${name}: ${runs} runs with the dense kernels (im2col / GEMM)`);
+  const dense = timed(false);
+  progress(`${name}: ${runs} runs with the zero-skipping kernel`);
+  const skip = timed(true);
+  progress(`${name}: modelling every conv / dense layer on ${DEMO_TARGETS.join(', ')} from its actual input`);
+  const acc = runNetwork(mf, g, x, { zeroSkip: true, accelerator: [...DEMO_TARGETS] }).accelerator!;
+  const byName = new Map(acc.layers.map((l) => [l.name, l.report.comparison]));
+  const layers: DemoNetLayer[] = dense.last.layers.map((l, j) => {
+    const node = g.nodes[j];
+    const m = acc.networks[0].layers.find((r) => r.layer.name === l.name);
+    const rows = byName.get(l.name);
+    return {
+      name: l.name,
+      op: node.op,
+      shape: l.shape,
+      macs: m ? m.layer.macs : 0,
+      denseMs: median(dense.times[j]),
+      zeroSkipMs: median(skip.times[j]),
+      inputZeroFraction: l.inputZeroFraction,
+      ...(rows ? { accelerator: targets(rows) } : {}),
+    };
+  });
+  const a = dense.last.output.data;
+  const b = skip.last.output.data;
+  const softmaxOut = dense.last.output.quant.scale === SOFTMAX_QUANT.scale && dense.last.output.quant.zeroPoint === SOFTMAX_QUANT.zeroPoint;
+  const net: DemoNetwork = {
+    name,
+    input: input.source,
+    layers,
+    denseMs: layers.reduce((s, l) => s + l.denseMs, 0),
+    zeroSkipMs: layers.reduce((s, l) => s + l.zeroSkipMs, 0),
+    outputsAgree: a.length === b.length && a.every((v, i) => v === b[i]),
+    accelerator: targets(acc.comparison),
+    probabilities: softmaxOut ? Array.from(a, (v) => (v - SOFTMAX_QUANT.zeroPoint) * SOFTMAX_QUANT.scale) : [],
+  };
+  return { net, reports: acc.networks, dramInterface: acc.archs[0].dram?.interface };
+}
+
+/** VGG-16 conv3_1 (56 x 56 x 128 -> 256, 3 x 3, pad 1) timed alone with the dense kernels. */
+function vggLayer(mf: Engine, runs: number, seed: number): DemoLayer {
+  const r = seededRandom(seed + 7);
+  const vx = mf.tensor('uint8', [1, 56, 56, 128], Uint8Array.from({ length: 56 * 56 * 128 }, () => Math.max(0, Math.floor(r() * 256) - 128)));
+  const vwShape = [256, 3, 3, 128];
+  const vw = packConvWeights(mf, { data: Int8Array.from({ length: 256 * 9 * 128 }, () => Math.floor(r() * 255) - 127), shape: vwShape });
+  const params = { pads: [1, 1, 1, 1] as [number, number, number, number], xZeroPoint: 0, requantize: { xScale: 0.02, wScale: 0.01, yScale: 0.5, activation: 'relu' as const } };
+  const info = conv2dInfo(vx.shape, vwShape, params);
+  const call = (): Tensor => conv2d(mf, vx, vw, params);
+  call().dispose();
   const ts: number[] = [];
   for (let i = 0; i < runs; i++) {
     const t0 = performance.now();
-    const y = fn();
+    const y = call();
     ts.push(performance.now() - t0);
     y.dispose();
   }
-  return median(ts);
+  vx.dispose();
+  vw.dispose();
+  const ms = median(ts);
+  return { name: 'vgg16.conv3_1', op: 'conv2d 3x3 pad 1, 128 -> 256', kernel: `u8_im2col + u8s8_gemm__${mf.capabilities().isa} + q8_requantize`, outputShape: [1, info.E, info.F, info.M], macs: info.macs, ms, gops: (2 * info.macs) / (ms * 1e6) };
 }
 
-/** Output quantisation of a ReLU layer from its int32 accumulators: uint8, zero point 0. */
-function calibrateRelu(acc: Int32Array, realPerUnit: number): { yScale: number; yZeroPoint: number } {
-  let max = 0;
-  for (const v of acc) if (v > max) max = v;
-  const p = quantParams({ min: 0, max: Math.max(max * realPerUnit, 1e-6), dtype: 'uint8' });
-  return { yScale: p.scale, yZeroPoint: p.zeroPoint };
-}
-
-export async function runDemo(options: { isa?: Isa; runs: number; seed: number; progress: (msg: string) => void }): Promise<DemoResult> {
+/** Runs the demo: LeNet-5 and the ResNet-style blocks (dense, zero-skip, modelled), then the VGG-16 layer. */
+export async function runDemo(options: { isa?: Isa; runs: number; seed: number; progress: (msg: string) => void }): Promise<DemoRun> {
   const t0 = performance.now();
   const mf: Engine = await init({ isa: options.isa });
   const caps = mf.capabilities();
-  options.progress(`macflow demo: ${caps.isa} build (${caps.reason}), ${options.runs} timed runs per layer`);
-  const { pixels, source } = inputImage();
-  const layers: DemoLayer[] = [];
-  const gemmKernel = `u8s8_gemm__${caps.isa}`;
-  const wScale = 0.01;
-  let xScale = 1 / 255;
-
-  // LeNet-5, weights OHWI / [out, in].
-  const shapes: Record<"conv1" | "conv2" | "fc1" | "fc2", number[]> = { conv1: [20, 5, 5, 1], conv2: [50, 5, 5, 20], fc1: [500, 800], fc2: [10, 500] };
-  const w = Object.fromEntries(Object.entries(shapes).map(([k, s], i) => [k, seededInt8(s.reduce((a, b) => a * b, 1), options.seed * 100 + i)])) as Record<keyof typeof shapes, Int8Array>;
-
-  let x: Tensor<'uint8'> = mf.tensor('uint8', [1, 28, 28, 1], pixels);
-  const convLayer = (name: keyof typeof shapes, input: Tensor<'uint8'>): Tensor<'uint8'> => {
-    options.progress(`  ${name}: calibrating and timing`);
-    const wShape = shapes[name];
-    const packed: PackedConvWeights = packConvWeights(mf, { data: w[name], shape: wShape });
-    const acc = conv2d(mf, input, packed, {});
-    const q = calibrateRelu(acc.data, xScale * wScale);
-    acc.dispose();
-    const params = { requantize: { xScale, wScale, yScale: q.yScale, yZeroPoint: q.yZeroPoint, activation: 'relu' as const } };
-    const info = conv2dInfo(input.shape, wShape, {});
-    const ms = time(options.runs, () => conv2d(mf, input, packed, params));
-    const y = conv2d(mf, input, packed, params) as Tensor<'uint8'>;
-    packed.dispose();
-    layers.push({ name, op: `conv2d ${wShape[1]}x${wShape[2]}, ${info.C} -> ${info.M}`, kernel: `u8_im2col + ${gemmKernel} + q8_requantize`, outputShape: [...y.shape], macs: info.macs, ms, gops: (2 * info.macs) / (ms * 1e6) });
-    xScale = q.yScale;
-    return y;
-  };
-  const poolLayer = (name: string, input: Tensor<'uint8'>): Tensor<'uint8'> => {
-    const opts = { kernel: [2, 2] as [number, number], strides: [2, 2] as [number, number] };
-    const ms = time(options.runs, () => maxPool2d(mf, input, opts));
-    const y = maxPool2d(mf, input, opts) as Tensor<'uint8'>;
-    layers.push({ name, op: 'maxPool2d 2x2/2', kernel: 'q8_maxpool2d', outputShape: [...y.shape], macs: 0, ms, gops: 0 });
-    return y;
-  };
-  const denseLayer = (name: 'fc1' | 'fc2', input: Tensor<'uint8'>, relu: boolean): { y: Tensor<'uint8'>; yScale: number; yZeroPoint: number } => {
-    options.progress(`  ${name}: calibrating and timing`);
-    const [N, K] = shapes[name];
-    const packed = packWeights(mf, { data: w[name], shape: [N, K] }, { layout: 'nk' });
-    const acc = dense(mf, input, packed, {}) as Tensor<'int32'>;
-    let q: { yScale: number; yZeroPoint: number };
-    if (relu) q = calibrateRelu(acc.data, xScale * wScale);
-    else {
-      let lo = 0;
-      let hi = 0;
-      for (const v of acc.data) {
-        lo = Math.min(lo, v);
-        hi = Math.max(hi, v);
-      }
-      const p = quantParams({ min: lo * xScale * wScale, max: Math.max(hi * xScale * wScale, 1e-6), dtype: 'uint8' });
-      q = { yScale: p.scale, yZeroPoint: p.zeroPoint };
-    }
-    acc.dispose();
-    const params = { requantize: { xScale, wScale, yScale: q.yScale, yZeroPoint: q.yZeroPoint, activation: relu ? ('relu' as const) : ('none' as const) } };
-    const ms = time(options.runs, () => dense(mf, input, packed, params));
-    const y = dense(mf, input, packed, params) as Tensor<'uint8'>;
-    packed.dispose();
-    layers.push({ name, op: `dense ${K} -> ${N}${relu ? ' + ReLU' : ''}`, kernel: `${gemmKernel} + q8_requantize`, outputShape: [...y.shape], macs: N * K, ms, gops: (2 * N * K) / (ms * 1e6) });
-    xScale = q.yScale;
-    return { y, ...q };
-  };
-
-  options.progress('LeNet-5 (int8), one image');
-  const steps: Tensor<'uint8'>[] = [x];
-  x = convLayer('conv1', x);
-  steps.push(x);
-  x = poolLayer('pool1', x);
-  steps.push(x);
-  x = convLayer('conv2', x);
-  steps.push(x);
-  x = poolLayer('pool2', x);
-  steps.push(x);
-  let out = denseLayer('fc1', x, true);
-  steps.push(out.y);
-  out = denseLayer('fc2', out.y, false);
-  steps.push(out.y);
-  const smOpts = { scale: out.yScale, zeroPoint: out.yZeroPoint };
-  const smMs = time(options.runs, () => softmax(mf, out.y, smOpts));
-  const probs = softmax(mf, out.y, smOpts);
-  layers.push({ name: 'softmax', op: 'softmax over 10 classes', kernel: 'q8_softmax', outputShape: [...probs.shape], macs: 0, ms: smMs, gops: 0 });
-  const probabilities = Array.from(probs.data, (v) => v / 256);
-  probs.dispose();
-  for (const t of steps) t.dispose();
-
-  // One big layer: VGG-16 conv3_1, 56 x 56 x 128 -> 256, 3 x 3, pad 1.
+  options.progress(`macflow demo: ${caps.isa} build (${caps.reason}), ${options.runs} timed runs per network and kernel`);
+  const a = runOne(mf, 'lenet5', lenet5Graph({ seed: options.seed }), lenetInput(), options.runs, options.progress);
+  const b = runOne(mf, 'resnet-blocks', resnetBlocksGraph({ seed: options.seed }), resnetInput(options.seed), options.runs, options.progress);
   options.progress('VGG-16 conv3_1 (56x56x128 -> 256, 3x3, pad 1)');
-  const vx = mf.tensor('uint8', [1, 56, 56, 128], Uint8Array.from(seededInt8(56 * 56 * 128, options.seed + 7), (v) => Math.max(0, v) * 2));
-  const vwShape = [256, 3, 3, 128];
-  const vw = packConvWeights(mf, { data: seededInt8(256 * 9 * 128, options.seed + 8), shape: vwShape });
-  const vparams = { pads: [1, 1, 1, 1] as [number, number, number, number], xZeroPoint: 0, requantize: { xScale: 0.02, wScale: 0.01, yScale: 0.5, activation: 'relu' as const } };
-  const vinfo = conv2dInfo(vx.shape, vwShape, vparams);
   const vruns = Math.max(1, Math.min(options.runs, 5));
-  const vms = time(vruns, () => conv2d(mf, vx, vw, vparams));
-  layers.push({ name: 'vgg16.conv3_1', op: 'conv2d 3x3 pad 1, 128 -> 256', kernel: `u8_im2col + ${gemmKernel} + q8_requantize`, outputShape: [1, vinfo.E, vinfo.F, vinfo.M], macs: vinfo.macs, ms: vms, gops: (2 * vinfo.macs) / (vms * 1e6) });
-  vx.dispose();
-  vw.dispose();
-
-  return { isa: caps.isa, reason: caps.reason, runtime: caps.runtime, input: source, runs: options.runs, layers, probabilities, totalMs: performance.now() - t0 };
+  const vgg = vggLayer(mf, vruns, options.seed);
+  return {
+    result: { schemaVersion: CLI_SCHEMA_VERSION, command: 'demo', isa: caps.isa, reason: caps.reason, runtime: caps.runtime, runs: options.runs, seed: options.seed, networks: [a.net, b.net], vgg, totalMs: performance.now() - t0 },
+    reports: [{ network: 'lenet5', networks: a.reports, dramInterface: a.dramInterface }, { network: 'resnet-blocks', networks: b.reports, dramInterface: b.dramInterface }],
+  };
 }
 
+const pct = (v: number) => `${(100 * v).toFixed(1)}%`;
+const energy = (v: number) => (v >= 1e5 ? v.toExponential(2) : v.toFixed(0));
+
+/** The demo as text tables: per network and layer, CPU times, zero fraction and the modelled targets. */
 export function formatDemo(r: DemoResult): string {
-  const pad = (s: string, n: number) => s.padEnd(n);
-  const lines = [
-    `macflow demo — ${r.isa} build on ${r.runtime}`,
-    `input: ${r.input}`,
+  const lines = [`macflow demo — ${r.isa} build on ${r.runtime}; int8 networks with seeded weights (not trained), seed ${r.seed}`];
+  for (const n of r.networks) {
+    const tg = n.accelerator.map((t) => t.dataflow);
+    const head = ['layer', 'op', 'output', 'zeros in', 'dense ms', 'skip ms', ...tg.map((d) => `${d} cycles`), ...tg.slice(1).map((d) => `${d} speedup`), ...tg.map((d) => `${d} util`), ...tg.map((d) => `${d} energy`)];
+    const row = (name: string, op: string, shape: string, z: string, dm: number, sm: number, t: DemoTarget[] | undefined) => [
+      name, op, shape, z, dm.toFixed(3), sm.toFixed(3),
+      ...tg.map((_, i) => (t ? t[i].cycles.toLocaleString('en-US') : '-')),
+      ...tg.slice(1).map((_, i) => (t ? `${t[i + 1].speedup.toFixed(2)}x` : '-')),
+      ...tg.map((_, i) => (t ? pct(t[i].utilization) : '-')),
+      ...tg.map((_, i) => (t ? energy(t[i].energy) : '-')),
+    ];
+    const body = [
+      ...n.layers.map((l) => row(l.name, l.op, `[${l.shape.join(',')}]`, pct(l.inputZeroFraction), l.denseMs, l.zeroSkipMs, l.accelerator)),
+      row('TOTAL', '', '', '', n.denseMs, n.zeroSkipMs, n.accelerator),
+    ];
+    const w = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
+    const line = (c: string[]) => c.map((v, i) => (i < 3 ? v.padEnd(w[i]) : v.padStart(w[i]))).join('  ').trimEnd();
+    lines.push('', `${n.name} — input: ${n.input}`, line(head), ...body.map(line));
+    lines.push(`dense and zero-skipping outputs ${n.outputsAgree ? 'agree bit for bit' : 'DIFFER'}${n.probabilities.length ? `; class probabilities: ${n.probabilities.map((p) => p.toFixed(3)).join(' ')}` : ''}`);
+  }
+  const v = r.vgg;
+  lines.push('', `${v.name}: ${v.op}, ${v.macs.toLocaleString('en-US')} MACs, ${v.ms.toFixed(3)} ms (median of ${Math.min(r.runs, 5)}), ${v.gops.toFixed(1)} GOPS; ${v.kernel}`);
+  lines.push(
     '',
-    `${pad('layer', 15)}${pad('op', 32)}${pad('output', 16)}${'MACs'.padStart(14)}${'ms'.padStart(10)}${'GOPS'.padStart(8)}  kernel`,
-    ...r.layers.map((l) => `${pad(l.name, 15)}${pad(l.op, 32)}${pad(`[${l.outputShape.join(',')}]`, 16)}${l.macs.toLocaleString('en-US').padStart(14)}${l.ms.toFixed(3).padStart(10)}${(l.gops ? l.gops.toFixed(1) : '-').padStart(8)}  ${l.kernel}`),
-    '',
-    `LeNet-5 class probabilities (seeded weights, not a trained model): ${r.probabilities.map((p) => p.toFixed(3)).join(' ')}`,
-    `ms = median of ${r.runs} runs (VGG layer: ${Math.min(r.runs, 5)}); GOPS = 2 x MACs / time; total wall time ${(r.totalMs / 1000).toFixed(1)} s`,
-  ];
+    `ms = median over ${r.runs} runs of each node's wall time in runNetwork (host copies included); dense = im2col / GEMM kernels, skip = the zero-skipping kernel.`,
+    'zeros in = fraction of the layer\'s input equal to its zero point. Cycles, utilisation and energy (normalised to one MAC) are the accelerator models fed with that input: zascad = FEIE dense, zascas = FEIE zero-skipping, rs = Eyeriss row-stationary; speedup vs zascad. Pooling, add and softmax are not modelled.',
+    `total wall time ${(r.totalMs / 1000).toFixed(1)} s`,
+  );
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * The demo's HTML report (self-contained, inline SVG): per network a chart of CPU time per layer
+ * (dense vs zero-skipping kernel) and of each layer's input zero fraction, then the simulation
+ * sections (cycles, utilisation, roofline, energy) of the modelled targets.
+ */
+export function demoHtml(run: DemoRun): string {
+  const r = run.result;
+  const e = escapeXml;
+  const notes = [
+    `${r.isa} build on ${r.runtime}; seeded weights (not trained), seed ${r.seed}; CPU times are medians of ${r.runs} runs per kernel.`,
+    `Modelled targets: ${r.networks[0].accelerator.map((t) => `${t.dataflow} (${t.arch})`).join(', ')}; each conv / dense layer is modelled from its actual input in the run.`,
+    `${r.vgg.name}: ${r.vgg.op}, ${r.vgg.ms.toFixed(3)} ms, ${r.vgg.gops.toFixed(1)} GOPS (${r.vgg.kernel}).`,
+  ];
+  const sections = r.networks.map((n, i) => {
+    const frame = { width: Math.max(720, 240 + n.layers.length * 36), height: 340 };
+    const names = n.layers.map((l) => l.name);
+    const cpu = barChart({ title: `CPU time per layer: ${n.name}`, categories: names, series: [{ name: 'dense (im2col / GEMM)', values: n.layers.map((l) => l.denseMs) }, { name: 'zero-skipping kernel', values: n.layers.map((l) => l.zeroSkipMs) }], yLabel: 'ms', frame });
+    const zeros = barChart({ title: `Zero fraction of each layer's input: ${n.name}`, categories: names, series: [{ name: 'zeros in input', values: n.layers.map((l) => 100 * l.inputZeroFraction) }], yLabel: 'zeros (%)', yMax: 100, frame });
+    const rep = run.reports[i].networks;
+    const sim = simulationSections({ title: n.name, notes: [], runs: rep.map((x) => ({ dataflow: x.arch.dataflow, title: x.arch.name, report: x })), dramInterface: run.reports[i].dramInterface }, `${n.name}-`, 3);
+    return `<h2 id="${e(n.name)}">${e(n.name)}</h2>
+<p class="notes">Input: ${e(n.input)}. Dense and zero-skipping outputs ${n.outputsAgree ? 'agree bit for bit' : 'DIFFER'}. CPU total ${n.denseMs.toFixed(3)} ms dense, ${n.zeroSkipMs.toFixed(3)} ms zero-skipping.</p>
+<figure id="${e(n.name)}-cpu">${cpu}<figcaption>CPU wall time per node on this machine (median; host copies included), dense kernels vs the zero-skipping kernel. Lower is better.</figcaption></figure>
+<figure id="${e(n.name)}-zeros">${zeros}<figcaption>Fraction of each node's input equal to its zero point (real 0): what zero skipping can skip.</figcaption></figure>
+${sim}`;
+  });
+  return htmlPage(`macflow demo: ${r.networks.map((n) => n.name).join(' and ')}`, notes, sections.join('\n'), reportFooter(run.reports[0].networks[0]));
 }

@@ -19,7 +19,8 @@ import { detectIsas, ISAS, type Isa } from '../runtime/detect.js';
 import { MacflowError } from '../errors.js';
 import { simulationHtml } from '../report/html.js';
 import { CliError, intOption, unknownName } from './args.js';
-import { runDemo, formatDemo } from './demo.js';
+import { runBench } from './bench.js';
+import { runDemo, formatDemo, demoHtml } from './demo.js';
 import { runInfo, formatInfo } from './info.js';
 import { progressBar, silentProgress } from './progress.js';
 import { CLI_OUTPUT_SCHEMAS } from './schema.js';
@@ -28,7 +29,7 @@ import { runSummary, type SummaryResult } from './summary.js';
 import { formatTrace, runTrace, TRACE_DEFAULT_MAX_CYCLES } from './trace.js';
 
 const RELAXED_FLAG = '--experimental-wasm-relaxed-simd';
-const COMMANDS = ['demo', 'info', 'simulate', 'summary', 'trace', 'schema'] as const;
+const COMMANDS = ['demo', 'info', 'simulate', 'summary', 'trace', 'bench', 'schema'] as const;
 type Command = (typeof COMMANDS)[number];
 
 const COMMON = `  --json            print JSON instead of a table (schema: 'macflow schema <command>')
@@ -42,12 +43,14 @@ const HELP: Record<Command | 'main', string> = {
 Usage: macflow [command] [options]      (macflow <command> --help for its options)
 
 Commands:
-  demo      (default) run a built-in int8 LeNet-5 end to end and a VGG-16 layer; print per-layer
-            kernels, MACs, time and GOPS
+  demo      (default) run int8 LeNet-5 and a ResNet-style block network end to end, dense and
+            zero-skipping; per layer CPU time, input zeros, cycles / utilisation / energy on
+            ZASCAD, ZASCAS and Eyeriss RS; a VGG-16 layer timing; --out DIR writes report.html
   simulate  per-layer and total accelerator reports of a network (dense vs zero-skip, cycles,
             utilisation, energy, roofline); --out DIR writes report.html with the plots
   summary   the seed-style cost table of a network (memory, parameters, MACs per layer)
   trace     the per-cycle FEIE schedule of a small layer (default: the seed tutorial's example)
+  bench     the benchmark harness (bench/run.js: kernels, peers) on this machine; source checkout only
   info      the builds this runtime can run, the one selected and why, the kernel registry
   schema    the JSON Schema of a command's --json output
 
@@ -57,14 +60,22 @@ Node 20/22 run relaxed SIMD only behind ${RELAXED_FLAG}; demo and info restart t
 flag when it is needed (set MACFLOW_NO_RESPAWN=1 to stop that).`,
   demo: `Usage: macflow [demo] [options]
 
-Runs a built-in int8 LeNet-5 end to end on one image and VGG-16 conv3_1; prints per layer the
-kernel, MACs, median time and GOPS.
+Runs two int8 networks end to end with seeded (untrained) weights, calibrated on their input:
+LeNet-5 on a 28x28 image (the first Fashion-MNIST test image when
+/usr/share/datasets/fashion-mnist exists, else a built-in ring pattern) and a ResNet-style block
+network on a seeded 16x16x8 input. Each runs with the dense kernels (im2col / GEMM) and with the
+zero-skipping kernel (outputs compared bit for bit), then every conv / dense layer is modelled from
+its actual input on ZASCAD (dense), ZASCAS (zero-skipping) and Eyeriss row-stationary. Prints per
+layer: CPU time of each kernel, zero fraction of the input, cycles, speedup vs ZASCAD,
+utilisation and energy; then times VGG-16 conv3_1 alone.
 
 Options:
   --isa <scalar|simd|relaxed>   force a build (default: the best available)
-  --runs <n>                    timed runs per layer (default 20; the median is reported)
-  --seed <n>                    seed of the built-in weights (default 1)
-${COMMON}`,
+  --runs <n>                    timed runs per network and kernel (default 20; medians reported)
+  --seed <n>                    seed of the built-in weights and inputs (default 1)
+${COMMON}
+--out DIR writes demo.json and report.html (CPU time and zero-fraction charts, then cycles,
+utilisation, roofline and energy per network; inline SVG, opens offline).`,
   info: `Usage: macflow info [options]
 
 The builds this runtime can run (scalar / SIMD / relaxed SIMD), the one selected and why, threads,
@@ -124,7 +135,23 @@ Options:
   --variant <both|dense|zero-skip>   which schedules (default both)
   --max-cycles <n>  refuse layers needing more dense cycles (default ${TRACE_DEFAULT_MAX_CYCLES})
 ${COMMON}`,
-  schema: `Usage: macflow schema [simulate|summary|trace]
+  bench: `Usage: macflow bench [options]
+
+Runs the benchmark harness bench/run.js (benny) on this machine: every macflow build on GEMM and
+conv workloads (kernels), onnxruntime-web and tfjs-backend-wasm (peers), or both side by side
+(all), with machine line, build, threads, first-run time and median / spread per case. The harness
+is in the source checkout only (npm run bench there); an installed package says how to get it.
+
+Options:
+  --suite <kernels|peers|all>  which cases (default all)
+  --quick           few samples, for smoke tests
+  --workload <ids>  comma-separated workload ids of bench/workloads.mjs (default all)
+  --json            print the JSON report on stdout (the harness's tables go to stderr)
+  --csv             print the CSV report on stdout
+  --out <dir>       write bench.json, bench.csv and bench.md to <dir>
+  --quiet           with --json / --csv, nothing on stderr
+  -h, --help        this help`,
+  schema: `Usage: macflow schema [demo|simulate|summary|trace]
 
 Prints the JSON Schema (draft 2020-12) of a command's --json output (default simulate).`,
 };
@@ -137,6 +164,7 @@ const OPTIONS: Record<Command, Spec> = {
   simulate: { ...COMMON_OPTS, arch: { type: 'string' }, dataflow: { type: 'string' }, density: { type: 'string' }, 'weight-density': { type: 'string' }, data: { type: 'string' }, seed: { type: 'string' }, batch: { type: 'string' }, csv: { type: 'boolean' } },
   summary: { ...COMMON_OPTS, csv: { type: 'boolean' } },
   trace: { ...COMMON_OPTS, 'seed-example': { type: 'boolean' }, input: { type: 'string' }, kernel: { type: 'string' }, stride: { type: 'string' }, values: { type: 'string' }, density: { type: 'string' }, seed: { type: 'string' }, variant: { type: 'string' }, 'max-cycles': { type: 'string' } },
+  bench: { ...COMMON_OPTS, suite: { type: 'string' }, quick: { type: 'boolean' }, workload: { type: 'string' }, csv: { type: 'boolean' } },
   schema: { help: { type: 'boolean', short: 'h' } },
 };
 
@@ -199,8 +227,9 @@ async function main(argv: string[]): Promise<void> {
       if (isa !== undefined && !ISAS.includes(isa)) throw new CliError(`--isa ${isa} is not a build; use one of ${ISAS.join(', ')}.`);
       if (command === 'demo') {
         const r = await runDemo({ isa, runs: intOption('runs', str('runs'), 20, 1), seed: intOption('seed', str('seed'), 1, 0), progress: (m) => v.quiet || process.stderr.write(`${m}\n`) });
-        result = r;
-        text = formatDemo(r);
+        result = r.result;
+        text = formatDemo(r.result);
+        if (out) written.push(writeOut(out, 'report.html', demoHtml(r)), writeOut(out, 'report.schema.json', json(CLI_OUTPUT_SCHEMAS.demo)));
       } else {
         const r = await runInfo({ isa });
         result = r;
@@ -275,6 +304,13 @@ async function main(argv: string[]): Promise<void> {
       result = r;
       text = formatTrace(r);
       break;
+    }
+    case 'bench': {
+      if (v.json && v.csv) throw new CliError('--json and --csv exclude each other: pick one.');
+      const r = runBench({ suite: str('suite') ?? 'all', quick: !!v.quick, workload: str('workload'), format: v.json ? 'json' : v.csv ? 'csv' : 'text', out, quiet: !!v.quiet });
+      process.stdout.write(r.stdout);
+      if (out && !v.quiet) process.stderr.write(`wrote ${r.written.join(', ')}\n`);
+      return;
     }
     case 'schema': {
       const which = pos[0] ?? 'simulate';

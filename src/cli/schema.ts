@@ -1,6 +1,6 @@
 /**
- * JSON Schemas (draft 2020-12) of the CLI's JSON output: `macflow simulate --json`, `summary
- * --json` and `trace --json`. Each output carries `schemaVersion` (= {@link CLI_SCHEMA_VERSION})
+ * JSON Schemas (draft 2020-12) of the CLI's JSON output: `macflow demo --json`, `simulate
+ * --json`, `summary --json` and `trace --json`. Each output carries `schemaVersion` (= {@link CLI_SCHEMA_VERSION})
  * and `command`. The simulate schema describes the accelerator report fields (units and formulas
  * in `REPORT_GLOSSARY`). Non-finite numbers (an arithmetic intensity with no DRAM traffic) are
  * written as JSON `null`. `macflow schema [command]` prints them; `--out` writes the one in use.
@@ -161,8 +161,39 @@ export const TRACE_OUTPUT_SCHEMA: JsonSchema = {
   }),
 };
 
+const demoTarget = obj({ dataflow: str, arch: str, cycles: count, speedup: maybeInf, utilization: frac, energy: nonNeg });
+
+/** Schema of `macflow demo --json`. */
+export const DEMO_OUTPUT_SCHEMA: JsonSchema = {
+  $schema: 'https://json-schema.org/draft/2020-12/schema',
+  $id: 'https://macflow.dev/schema/cli-demo-v1.json',
+  title: 'macflow demo output',
+  description: 'Built-in int8 networks run end to end with the dense and the zero-skipping kernels (CPU ms = medians), each conv / dense layer modelled from its actual input on ZASCAD, ZASCAS and Eyeriss RS (speedup vs ZASCAD; energy normalised to one MAC); then one VGG-16 layer timed alone.',
+  ...obj({
+    ...header('demo'),
+    isa: { type: 'string', enum: ['scalar', 'simd', 'relaxed'] },
+    reason: str,
+    runtime: str,
+    runs: { type: 'integer', minimum: 1 },
+    seed: count,
+    networks: arr(obj({
+      name: str,
+      input: str,
+      layers: arr(obj({ name: str, op: str, shape: arr(count), macs: count, denseMs: nonNeg, zeroSkipMs: nonNeg, inputZeroFraction: frac, accelerator: arr(demoTarget) }, ['name', 'op', 'shape', 'macs', 'denseMs', 'zeroSkipMs', 'inputZeroFraction'])),
+      denseMs: nonNeg,
+      zeroSkipMs: nonNeg,
+      outputsAgree: { type: 'boolean' },
+      accelerator: arr(demoTarget),
+      probabilities: arr(frac),
+    })),
+    vgg: obj({ name: str, op: str, kernel: str, outputShape: arr(count), macs: count, ms: nonNeg, gops: nonNeg }),
+    totalMs: nonNeg,
+  }),
+};
+
 /** The output schema of every command with JSON output. */
-export const CLI_OUTPUT_SCHEMAS: Readonly<Record<'simulate' | 'summary' | 'trace', JsonSchema>> = Object.freeze({
+export const CLI_OUTPUT_SCHEMAS: Readonly<Record<'demo' | 'simulate' | 'summary' | 'trace', JsonSchema>> = Object.freeze({
+  demo: DEMO_OUTPUT_SCHEMA,
   simulate: SIMULATE_OUTPUT_SCHEMA,
   summary: SUMMARY_OUTPUT_SCHEMA,
   trace: TRACE_OUTPUT_SCHEMA,

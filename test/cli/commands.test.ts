@@ -137,7 +137,7 @@ describe('macflow summary and trace', () => {
   });
 
   it('schema prints the JSON Schema of each command', () => {
-    for (const c of ['simulate', 'summary', 'trace'] as const) expect(JSON.parse(ok(run('schema', c)).stdout)).toEqual(JSON.parse(JSON.stringify(CLI_OUTPUT_SCHEMAS[c])));
+    for (const c of ['demo', 'simulate', 'summary', 'trace'] as const) expect(JSON.parse(ok(run('schema', c)).stdout)).toEqual(JSON.parse(JSON.stringify(CLI_OUTPUT_SCHEMAS[c])));
   });
 });
 
@@ -184,7 +184,7 @@ describe('bad arguments exit 2 with a message naming the problem', () => {
   });
 
   it('--help for every command', async () => {
-    const cmds = ['demo', 'info', 'simulate', 'summary', 'trace', 'schema'];
+    const cmds = ['demo', 'info', 'simulate', 'summary', 'trace', 'bench', 'schema'];
     const rs = await Promise.all(cmds.map((c) => runAsync(c, '--help')));
     for (const [i, c] of cmds.entries()) {
       const r = rs[i];
