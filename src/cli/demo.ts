@@ -9,6 +9,7 @@
  * big layer (VGG-16 conv3_1) is timed on its own.
  * @module
  */
+import { kernel, kernelName } from '../kernels/registry.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import type { AcceleratorComparisonRow } from '../accel/op-report.js';
@@ -215,7 +216,7 @@ function vggLayer(mf: Engine, runs: number, seed: number): DemoLayer {
   vx.dispose();
   vw.dispose();
   const ms = median(ts);
-  return { name: 'vgg16.conv3_1', op: 'conv2d 3x3 pad 1, 128 -> 256', kernel: `u8_im2col + u8s8_gemm__${mf.capabilities().isa} + q8_requantize`, outputShape: [1, info.E, info.F, info.M], macs: info.macs, ms, gops: (2 * info.macs) / (ms * 1e6) };
+  return { name: 'vgg16.conv3_1', op: 'conv2d 3x3 pad 1, 128 -> 256', kernel: `u8_im2col + ${kernelName(kernel('u8s8_gemm'), mf.isa)} + q8_requantize`, outputShape: [1, info.E, info.F, info.M], macs: info.macs, ms, gops: (2 * info.macs) / (ms * 1e6) };
 }
 
 /** Runs the demo: LeNet-5 and the ResNet-style blocks (dense, zero-skip, modelled), then the VGG-16 layer. */
