@@ -153,7 +153,7 @@ describe('bad arguments exit 2 with a message naming the problem', () => {
     const dens = join(dir, 'dens.json');
     writeFileSync(dens, JSON.stringify({ conv9: 0.5 }));
     const cases: [string[], RegExp][] = [
-      [['simulate', '--arch', 'zsca'], /unknown arch preset 'zsca'; did you mean 'zasca'\? Known arch presets: scale, eyeriss, google, eyeriss-rs, zasca\./],
+      [['simulate', '--arch', 'zsca'], /unknown arch preset 'zsca'; did you mean 'zasca'\? Known arch presets: scale, eyeriss, google, eyeriss-rs, zasca, seed-fp8-fp16, seed-fp8-fp16-fp16mode\./],
       [['simulate', 'vgg61'], /unknown network 'vgg61'; did you mean 'vgg16'\?/],
       [['simulate', join(dir, 'missing.csv')], /topology file '.*missing\.csv' not found/],
       [['simulate', 'alexnet', '--arch', join(dir, 'nope.json')], /arch file '.*nope\.json' not found/],
