@@ -80,6 +80,9 @@ export {
   type FilterPruneOptions, type FilterPruneResult, type StorageCostOptions, type StorageCost,
 } from './prune/index.js';
 export {
+  SEED_FP8_FP16_CHIP, BIT_WIDTHS, PRODUCT_PRECISION_SCALING, operandBits, macCost, type BitWidth, type PrecisionSpec, type PrecisionScaling,
+} from './accel/index.js';
+export {
   FEIE_ZASCAD, FEIE_ZASCAS, feieActivityOf, feieMapping, ROW_STATIONARY, RS_DEFAULT_PARAMS, rsMapping, type RsMapping, type RsParams,
 } from './accel/index.js';
 export {

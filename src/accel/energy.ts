@@ -3,6 +3,7 @@
  * and versioned. Energy = sum over actions of count x cost.
  * @module
  */
+import { PRODUCT_PRECISION_SCALING, type PrecisionScaling } from './precision.js';
 
 /** Energy cost per action, in the table's `unit`. One action = one word read or written at a level, or one MAC. */
 export interface EnergyCosts {
@@ -33,6 +34,11 @@ export interface EnergyTable {
   /** What the values assume (word size, technology), as sentences. */
   notes: readonly string[];
   costs: EnergyCosts;
+  /**
+   * How costs scale with operand precision (used only when the arch sets `precision`): a swappable,
+   * versioned rule. Absent: archs with `precision` are refused with this table.
+   */
+  precision?: PrecisionScaling;
 }
 
 /**
@@ -49,6 +55,8 @@ export const EYERISS_ENERGY_TABLE: EnergyTable = Object.freeze({
   notes: Object.freeze([
     'Costs are per 16-bit word access in 65 nm; macflow applies them per word of the architecture (wordBytes) without rescaling.',
     'gatedMac = 0 is our assumption (a clock-gated MAC spends nothing), not part of Table IV.',
+    'With arch.precision set, costs scale by the `precision` rule (PRODUCT_PRECISION_SCALING, our modelling assumption): MAC x (wBits x aBits) / 256, 1x1-bit XNOR-popcount MAC as its own entry, storage x bits / 16.',
   ]),
   costs: Object.freeze({ mac: 1, gatedMac: 0, registerFile: 1, interPE: 2, globalBuffer: 6, dram: 200 }),
+  precision: PRODUCT_PRECISION_SCALING,
 }) as EnergyTable;

@@ -14,6 +14,7 @@ import type { Conv2DInfo } from '../descriptors/conv.js';
 import { UnsupportedError, fmt } from '../errors.js';
 import { feieLayer, type FeieActivity, type FeieCost } from './feie.js';
 import type { AccelLayer, ActionCounts, ArchSpec, Dataflow, Densities, LevelCounts, OperandCounts, SchemaNode, SimulationData } from './types.js';
+import { dramInterfaceWords, operandBits, sramOperands } from './precision.js';
 
 const zero = (): OperandCounts => ({ ifmap: 0, filter: 0, ofmap: 0 });
 const level = (): LevelCounts => ({ reads: zero(), writes: zero() });
@@ -128,13 +129,14 @@ export function feieCounts(skip: boolean, layer: AccelLayer, arch: ArchSpec, d: 
   const done = total - skipped; // executed + gated: the MACs the PEs spend a cycle on
 
   const levels = { dram: level(), globalBuffer: level(), interPE: level(), registerFile: level() };
-  const half = (kB: number): number => Math.floor((kB * 1024) / arch.wordBytes / 2);
+  const ob = operandBits(arch); // operands of their own bit width fit the buffers (precision.ts)
+  const half = (kB: number, bits: number): number => Math.floor(sramOperands(kB, bits) / 2);
   const IFg = N * layer.H * layer.W * Cg;
-  const dIf = groups * (IFg <= half(arch.sramKB.ifmap) ? IFg : IFg * passes);
+  const dIf = groups * (IFg <= half(arch.sramKB.ifmap, ob.ifmap) ? IFg : IFg * passes);
   const FL = M * K;
-  const dFl = Math.min(G, Mg) * K <= half(arch.sramKB.filter) ? FL : FL * N * E;
+  const dFl = Math.min(G, Mg) * K <= half(arch.sramKB.filter, ob.filter) ? FL : FL * N * E;
   const OF = N * E * F * M;
-  const spill = Math.min(G, Mg) * F > half(arch.sramKB.ofmap);
+  const spill = Math.min(G, Mg) * F > half(arch.sramKB.ofmap, ob.ofmap);
   levels.dram.reads = { ifmap: dIf, filter: dFl, ofmap: spill ? cost.psumReads : 0 };
   levels.dram.writes = { ifmap: 0, filter: 0, ofmap: spill ? Math.max(OF, cost.psumWrites) : OF };
   const gb = levels.globalBuffer;
@@ -145,7 +147,7 @@ export function feieCounts(skip: boolean, layer: AccelLayer, arch: ArchSpec, d: 
   levels.registerFile.writes = { ifmap: 0, filter: 0, ofmap: done };
 
   let stall = 0;
-  if (arch.dram.interface === 'user') stall = Math.max(0, Math.ceil((sum(levels.dram.reads) + sum(levels.dram.writes)) / arch.dram.bandwidth) - compute);
+  if (arch.dram.interface === 'user') stall = Math.max(0, Math.ceil(dramInterfaceWords(arch, levels.dram.reads, levels.dram.writes) / arch.dram.bandwidth) - compute);
   const cycles = compute + stall;
   const edges = (pe - G * P) * compute;
   const idle = ((passes * G - Mg) * P * compute) / passes + stall * pe;

@@ -8,7 +8,11 @@ export { ARCH_SCHEMA, ARCH_SCHEMA_VERSION, SchemaError, resolveArch, validate, e
 export { DATAFLOWS } from './dataflows.js';
 export { systolicCounts, SYSTOLIC_WS, SYSTOLIC_OS, SYSTOLIC_IS, SYSTOLIC_ASSUMPTIONS, type SystolicKind } from './systolic.js';
 export { EYERISS_ENERGY_TABLE, type EnergyTable, type EnergyCosts } from './energy.js';
-export { ARCH_PRESETS } from './presets.js';
+export { ARCH_PRESETS, SEED_FP8_FP16_CHIP } from './presets.js';
+export {
+  BIT_WIDTHS, PRODUCT_PRECISION_SCALING, operandBits, sramOperands, bitsOf, dramInterfaceWords, macCost,
+  type BitWidth, type PrecisionSpec, type PrecisionScaling,
+} from './precision.js';
 export { FEIE_ZASCAD, FEIE_ZASCAS, FEIE_ASSUMPTIONS, feieCounts, feieMapping, feieActivityOf } from './feie-dataflow.js';
 export { ROW_STATIONARY, RS_ASSUMPTIONS, RS_DEFAULT_PARAMS, rsMapping, rowStationaryCounts, type RsMapping, type RsParams } from './rowstationary.js';
 export { REPORT_GLOSSARY, type GlossaryEntry } from './glossary.js';

@@ -3,14 +3,50 @@
  * (`configs/scale.cfg`, `eyeriss.cfg`, `google.cfg`), not measured chips: array size, SRAM sizes,
  * dataflow and bandwidth are SCALE-Sim's; the clock is not in SCALE-Sim's configs and is our stated
  * assumption. `eyeriss-rs` is the Eyeriss chip with its row-stationary dataflow (Chen et al.);
- * `zasca` is our configurable FEIE / ZASCA instance (every number our choice, see its comment).
+ * `zasca` is our configurable FEIE / ZASCA instance (every number our choice, see its comment);
+ * `seed-fp8-fp16` (and its FP16 mode `seed-fp8-fp16-fp16mode`) is the seed tutorial's
+ * precision-scalable FP8/FP16 chip (numbers in `SEED_FP8_FP16_CHIP`, the rest our assumptions).
  * Copy one and change it: presets are plain JSON.
  * @module
  */
 import type { ArchSpec } from './types.js';
 
+/**
+ * The seed tutorial's precision-scalable FP8/FP16 chip (Gross & Meyer, EPEPS 2019 tutorial,
+ * "Specifications" slide next to "Block-size/bit-precision scaling"; /work/shared/seed), as printed,
+ * plus what we derive from it (`derived`, with the arithmetic). Nothing here is our assumption.
+ */
+export const SEED_FP8_FP16_CHIP = Object.freeze({
+  source: 'Gross & Meyer, "Tutorial on Optimizing Machine Learning for Hardware", EPEPS 2019, Specifications slide (precision-scalable FP8/FP16 chip)',
+  technology: '65nm 1P8M CMOS',
+  dieAreaMm2: 16, // 4 mm x 4 mm
+  sramKB: 372,
+  supplyV: Object.freeze([0.78, 1.1] as const),
+  maxClockMHz: 200,
+  dataTypes: Object.freeze(['FP8', 'FP16'] as const),
+  /** Power at the two operating points, mW. */
+  powerMW: Object.freeze({ '0.78V-50MHz': 43.1, '1.1V-200MHz': 367 }),
+  /** Power efficiency, TFLOPS/W, dense (the slide's upper values are "effective with 90% input sparsity"). */
+  tflopsPerW: Object.freeze({
+    '0.78V-50MHz': Object.freeze({ FP16: 1.74, FP8: 3.48 }),
+    '1.1V-200MHz': Object.freeze({ FP16: 0.817, FP8: 1.63 }),
+  }),
+  /** Effective TFLOPS/W with 90% input sparsity (the slide's starred values). */
+  tflopsPerWSparse90: Object.freeze({
+    '0.78V-50MHz': Object.freeze({ FP16: 15.6, FP8: 25.3 }),
+    '1.1V-200MHz': Object.freeze({ FP16: 7.32, FP8: 11.9 }),
+  }),
+  /**
+   * Derived (our arithmetic on the slide's numbers): FLOP/cycle = TFLOPS/W x W / Hz. At 1.1 V,
+   * 200 MHz: FP16 0.817 x 0.367 / 2e8 = 1499 FLOP/cycle = ~750 MACs/cycle; FP8 1.63 x 0.367 / 2e8 =
+   * 2991 = ~1500 MACs/cycle. The 0.78 V, 50 MHz point gives the same (1500 and 3000 FLOP/cycle), so
+   * the chip reads as ~750 FP16 MAC lanes that split into ~1500 FP8 lanes.
+   */
+  derived: Object.freeze({ fp16MacsPerCycle: 750, fp8MacsPerCycle: 1500 }),
+});
+
 /** SCALE-Sim's presets, resolved (every field present). */
-export const ARCH_PRESETS: Readonly<Record<'scale' | 'eyeriss' | 'google' | 'eyeriss-rs' | 'zasca', Readonly<ArchSpec>>> = Object.freeze({
+export const ARCH_PRESETS: Readonly<Record<'scale' | 'eyeriss' | 'google' | 'eyeriss-rs' | 'zasca' | 'seed-fp8-fp16' | 'seed-fp8-fp16-fp16mode', Readonly<ArchSpec>>> = Object.freeze({
   /** SCALE-Sim `scale.cfg`: 32 x 32 output stationary, 64 kB per SRAM, 10 words/cycle. Clock 200 MHz assumed. */
   scale: Object.freeze({
     schemaVersion: 1,
@@ -88,6 +124,42 @@ export const ARCH_PRESETS: Readonly<Record<'scale' | 'eyeriss' | 'google' | 'eye
     array: { rows: 16, cols: 6 },
     sramKB: { ifmap: 64, filter: 32, ofmap: 32 },
     wordBytes: 2,
+    clockMHz: 200,
+    dram: { bandwidth: 4, interface: 'calc' },
+    gating: false,
+    params: {},
+  }) as ArchSpec,
+  /**
+   * The seed's precision-scalable chip in FP8 mode (`SEED_FP8_FP16_CHIP`). FROM THE SEED: 372 kB
+   * SRAM, 200 MHz (max clock), FP8 operands, ~1500 FP8 MACs/cycle (derived from the power-efficiency
+   * table). OUR ASSUMPTIONS (not on the slide): weight-stationary systolic dataflow, a 30 x 50 array
+   * for the 1500 lanes, the SRAM split in equal thirds (124 kB each), FP16 partial sums (psum 16),
+   * a 16-bit interface word (wordBytes 2) and a 64-bit DRAM bus (4 words/cycle), as our other presets.
+   * Energy through the table's precision rule is integer-multiplier scaling (8x8/16x16 = 1/4 of a
+   * 16-bit MAC), while the slide's FP8/FP16 efficiency ratio is ~2: read it as our model, not the chip's.
+   */
+  'seed-fp8-fp16': Object.freeze({
+    schemaVersion: 1,
+    name: 'seed-fp8-fp16 (seed tutorial FP8/FP16 chip in FP8 mode: 372 kB SRAM, 200 MHz, ~1500 FP8 MACs/cycle from its TFLOPS/W table; WS 30x50, 124/124/124 kB, FP16 psums, 64-bit bus assumed by us)',
+    dataflow: 'ws',
+    array: { rows: 30, cols: 50 },
+    sramKB: { ifmap: 124, filter: 124, ofmap: 124 },
+    wordBytes: 2,
+    precision: { weights: 8, activations: 8, psum: 16 },
+    clockMHz: 200,
+    dram: { bandwidth: 4, interface: 'calc' },
+    gating: false,
+    params: {},
+  }) as ArchSpec,
+  /** The same chip in FP16 mode: ~750 FP16 MACs/cycle (derived), a 30 x 25 array (our shape), FP16 everywhere; other assumptions as `seed-fp8-fp16`. */
+  'seed-fp8-fp16-fp16mode': Object.freeze({
+    schemaVersion: 1,
+    name: 'seed-fp8-fp16-fp16mode (seed tutorial FP8/FP16 chip in FP16 mode: 372 kB SRAM, 200 MHz, ~750 FP16 MACs/cycle from its TFLOPS/W table; WS 30x25, 124/124/124 kB, 64-bit bus assumed by us)',
+    dataflow: 'ws',
+    array: { rows: 30, cols: 25 },
+    sramKB: { ifmap: 124, filter: 124, ofmap: 124 },
+    wordBytes: 2,
+    precision: { weights: 16, activations: 16, psum: 16 },
     clockMHz: 200,
     dram: { bandwidth: 4, interface: 'calc' },
     gating: false,

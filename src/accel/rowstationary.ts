@@ -15,6 +15,7 @@
  */
 import { UnsupportedError } from '../errors.js';
 import type { AccelLayer, ActionCounts, ArchSpec, Dataflow, Densities, LevelCounts, OperandCounts, SchemaNode } from './types.js';
+import { dramInterfaceWords, operandBits, sramOperands } from './precision.js';
 
 const zero = (): OperandCounts => ({ ifmap: 0, filter: 0, ofmap: 0 });
 const level = (): LevelCounts => ({ reads: zero(), writes: zero() });
@@ -151,12 +152,12 @@ export function rowStationaryCounts(layer: AccelLayer, arch: ArchSpec, d: Densit
   const psumOut = OF * chanGroups * m.rowChunks;
   const psumHops = OF * chanGroups * (R - m.rowChunks);
 
-  const words = (kB: number): number => Math.floor((kB * 1024) / arch.wordBytes);
+  const ob = operandBits(arch); // operands of their own bit width fit the buffers (precision.ts)
   const IFg = N * layer.H * layer.W * Cg;
-  const dIf = groups * (IFg <= words(arch.sramKB.ifmap) ? IFg : IFg * Math.ceil(Mg / p));
+  const dIf = groups * (IFg <= sramOperands(arch.sramKB.ifmap, ob.ifmap) ? IFg : IFg * Math.ceil(Mg / p));
   const FL = M * K;
-  const dFl = Math.min(p, Mg) * K <= words(arch.sramKB.filter) ? FL : FL * N;
-  const spill = Math.min(p, Mg) * E * F > words(arch.sramKB.ofmap);
+  const dFl = Math.min(p, Mg) * K <= sramOperands(arch.sramKB.filter, ob.filter) ? FL : FL * N;
+  const spill = Math.min(p, Mg) * E * F > sramOperands(arch.sramKB.ofmap, ob.ofmap);
 
   const levels = { dram: level(), globalBuffer: level(), interPE: level(), registerFile: level() };
   levels.dram.reads = { ifmap: dIf, filter: dFl, ofmap: spill ? psumOut - OF : 0 };
@@ -169,7 +170,7 @@ export function rowStationaryCounts(layer: AccelLayer, arch: ArchSpec, d: Densit
   levels.registerFile.writes = { ifmap: rfIfmapW, filter: rfFilterW, ofmap: macs };
 
   let stall = 0;
-  if (arch.dram.interface === 'user') stall = Math.max(0, Math.ceil((sum(levels.dram.reads) + sum(levels.dram.writes)) / arch.dram.bandwidth) - compute);
+  if (arch.dram.interface === 'user') stall = Math.max(0, Math.ceil(dramInterfaceWords(arch, levels.dram.reads, levels.dram.writes) / arch.dram.bandwidth) - compute);
   const cycles = compute + stall;
   const setPEs = Rs * eSet;
   const edges = (pe - m.activePEs) * compute + (units * setPEs * perUnit - macs);

@@ -6,6 +6,7 @@
  */
 import { ValueError, fmt } from '../errors.js';
 import { DATAFLOWS } from './dataflows.js';
+import { BIT_WIDTHS } from './precision.js';
 import type { ArchInput, ArchSpec, SchemaNode } from './types.js';
 
 /** Current architecture schema version. */
@@ -54,6 +55,7 @@ export function nearest(word: string, candidates: readonly string[]): string | u
 }
 
 const positive = (description: string, unit?: string, dflt?: number): SchemaNode => ({ type: 'number', exclusiveMinimum: 0, description, unit, default: dflt });
+const bits = (description: string): SchemaNode => ({ type: 'integer', values: BIT_WIDTHS, description, unit: 'bits' });
 const count = (description: string): SchemaNode => ({ type: 'integer', minimum: 1, description });
 
 /**
@@ -88,6 +90,17 @@ export const ARCH_SCHEMA: SchemaNode = {
       },
     },
     wordBytes: { type: 'integer', minimum: 1, maximum: 8, description: 'Bytes per word (operand precision).', unit: 'bytes', default: 1 },
+    precision: {
+      type: 'object',
+      description: 'Operand precision in bits (optional; absent = every operand one word of wordBytes). Traffic counted in bits, reported in packed bytes.',
+      required: ['weights', 'activations'],
+      additionalProperties: false,
+      properties: {
+        weights: bits('Bits per weight (filter operand).'),
+        activations: bits('Bits per input activation (ifmap operand).'),
+        psum: bits('Bits per output / partial sum (ofmap operand). Default: activations.'),
+      },
+    },
     clockMHz: positive('Clock frequency.', 'MHz', 200),
     dram: {
       type: 'object',
@@ -136,6 +149,13 @@ export function validate(node: SchemaNode, value: unknown, path: string, op = OP
     const near = nearest(value as string, node.enum);
     const what = path.split('.').pop();
     throw new SchemaError(op, path, `${path} = ${show(value)}: unknown ${what}${near ? `; did you mean ${show(near)}?` : '.'}`, `use one of ${node.enum.map(show).join(', ')}.`, near);
+  }
+  if (node.values && !node.values.includes(value as number)) {
+    const v = value as number;
+    const d = Math.min(...node.values.map((x) => Math.abs(x - v)));
+    const near = node.values.filter((x) => Math.abs(x - v) === d);
+    const what = path.split('.').pop();
+    throw new SchemaError(op, path, `${path} = ${show(value)}: unsupported ${what} width; did you mean ${near.map(show).join(' or ')}?`, `use one of ${node.values.map(show).join(', ')}${node.unit ? ` (${node.unit})` : ''}.`, show(near[0]));
   }
   if (typeof value === 'number') {
     if (node.minimum !== undefined && value < node.minimum) throw new SchemaError(op, path, `${path} = ${show(value)} must be >= ${node.minimum}.`, node.description ?? '');

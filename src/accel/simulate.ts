@@ -8,6 +8,7 @@ import { conv2dInfo, type Conv2DOptions } from '../descriptors/conv.js';
 import { ValueError, fmt } from '../errors.js';
 import { DATAFLOWS } from './dataflows.js';
 import { EYERISS_ENERGY_TABLE, type EnergyTable } from './energy.js';
+import { bitsOf, macCost, operandBits, precisionRuleOf, type PrecisionSpec } from './precision.js';
 import { resolveArch, SchemaError } from './schema.js';
 import type { AccelLayer, ActionCounts, ArchInput, ArchSpec, Densities, LevelCounts, OperandCounts, SimulationData } from './types.js';
 
@@ -23,6 +24,11 @@ export interface LevelReport {
   readBytes: number;
   writeBytes: number;
   byOperand: LevelCounts;
+  /**
+   * Only when the arch sets `precision`: bits read / written (operands x their bit width); the
+   * bytes above are then these packed, ceil(bits / 8).
+   */
+  bits?: { reads: number; writes: number };
 }
 
 /** Energy split by action class, in the table's unit. */
@@ -74,7 +80,8 @@ export interface RooflineReport {
 export interface LayerReport {
   schemaVersion: number;
   layer: { name: string; N: number; H: number; W: number; C: number; M: number; R: number; S: number; E: number; F: number; strides: [number, number]; groups: number; macs: number };
-  arch: { name: string; dataflow: string; rows: number; cols: number; peCount: number; clockMHz: number; wordBytes: number };
+  /** `precision` only when the arch sets it. */
+  arch: { name: string; dataflow: string; rows: number; cols: number; peCount: number; clockMHz: number; wordBytes: number; precision?: PrecisionSpec };
   dataflow: { name: string; title: string; assumptions: string[] };
   densities: Densities;
   cycles: { total: number; stall: number; compute: number };
@@ -83,7 +90,13 @@ export interface LayerReport {
   utilization: UtilizationReport;
   macs: { total: number; executed: number; gated: number; skipped: number };
   accesses: { dram: LevelReport; globalBuffer: LevelReport; interPE: LevelReport; registerFile: LevelReport };
-  energy: { table: { name: string; version: string; unit: string }; total: number; breakdown: EnergyBreakdown };
+  energy: {
+    table: { name: string; version: string; unit: string };
+    /** Only when the arch sets `precision`: the table's precision scaling rule that was applied. */
+    precisionRule?: { name: string; version: string };
+    total: number;
+    breakdown: EnergyBreakdown;
+  };
   roofline: RooflineReport;
   mapping: Record<string, number>;
   /** PE-cycles by activity (busy + edges + folding + idle = peCount x cycles). */
@@ -176,14 +189,52 @@ export function resolveDensities(layer: AccelLayer, data?: SimulationData): Dens
 const total = (c: OperandCounts): number => c.ifmap + c.filter + c.ofmap;
 const copyCounts = (c: OperandCounts): OperandCounts => ({ ifmap: c.ifmap, filter: c.filter, ofmap: c.ofmap });
 
-function levelReport(lv: LevelCounts, wordBytes: number): LevelReport {
+function levelReport(lv: LevelCounts, arch: ArchSpec): LevelReport {
   const reads = total(lv.reads);
   const writes = total(lv.writes);
-  return { reads, writes, readBytes: reads * wordBytes, writeBytes: writes * wordBytes, byOperand: { reads: copyCounts(lv.reads), writes: copyCounts(lv.writes) } };
+  const byOperand = { reads: copyCounts(lv.reads), writes: copyCounts(lv.writes) };
+  if (arch.precision === undefined) {
+    const wb = arch.wordBytes;
+    return { reads, writes, readBytes: reads * wb, writeBytes: writes * wb, byOperand };
+  }
+  // Traffic in bits, reported packed: ceil per level and direction.
+  const ob = operandBits(arch);
+  const bits = { reads: bitsOf(lv.reads, ob), writes: bitsOf(lv.writes, ob) };
+  return { reads, writes, readBytes: Math.ceil(bits.reads / 8), writeBytes: Math.ceil(bits.writes / 8), byOperand, bits };
 }
 
-function energyOf(macs: ActionCounts['macs'], acc: LayerReport['accesses'], table: EnergyTable): LayerReport['energy'] {
+function levelsReport(lv: Record<(typeof LEVELS)[number], LevelCounts>, arch: ArchSpec): LayerReport['accesses'] {
+  return { dram: levelReport(lv.dram, arch), globalBuffer: levelReport(lv.globalBuffer, arch), interPE: levelReport(lv.interPE, arch), registerFile: levelReport(lv.registerFile, arch) };
+}
+
+/** Storage energy of one level with precision: each operand's accesses x cost x bits / referenceBits. */
+function scaledLevel(lv: LevelReport, ob: OperandCounts, cost: number, ref: number): number {
+  const r = lv.byOperand.reads;
+  const w = lv.byOperand.writes;
+  let e = 0;
+  for (const k of OPERANDS) e += ((r[k] + w[k]) * cost * ob[k]) / ref;
+  return e;
+}
+
+function energyOf(macs: ActionCounts['macs'], acc: LayerReport['accesses'], table: EnergyTable, arch: ArchSpec): LayerReport['energy'] {
   const c = table.costs;
+  if (arch.precision !== undefined) {
+    const rule = precisionRuleOf(table, OP);
+    const ob = operandBits(arch);
+    const ref = rule.referenceBits;
+    const mac = macCost(table, rule, ob.filter, ob.ifmap);
+    const gatedScale = c.mac > 0 ? mac / c.mac : 0;
+    const breakdown: EnergyBreakdown = {
+      mac: macs.executed * mac,
+      gatedMac: macs.gated * c.gatedMac * gatedScale,
+      registerFile: scaledLevel(acc.registerFile, ob, c.registerFile, ref),
+      interPE: scaledLevel(acc.interPE, ob, c.interPE, ref),
+      globalBuffer: scaledLevel(acc.globalBuffer, ob, c.globalBuffer, ref),
+      dram: scaledLevel(acc.dram, ob, c.dram, ref),
+    };
+    const sum = breakdown.mac + breakdown.gatedMac + breakdown.registerFile + breakdown.interPE + breakdown.globalBuffer + breakdown.dram;
+    return { table: { name: table.name, version: table.version, unit: table.unit }, precisionRule: { name: rule.name, version: rule.version }, total: sum, breakdown };
+  }
   const breakdown: EnergyBreakdown = {
     mac: macs.executed * c.mac,
     gatedMac: macs.gated * c.gatedMac,
@@ -226,7 +277,9 @@ function utilization(macs: ActionCounts['macs'], pc: ActionCounts['peCycles'], a
 }
 
 function archSummary(arch: ArchSpec, peCount: number): LayerReport['arch'] {
-  return { name: arch.name, dataflow: arch.dataflow, rows: arch.array.rows, cols: arch.array.cols, peCount, clockMHz: arch.clockMHz, wordBytes: arch.wordBytes };
+  const s: LayerReport['arch'] = { name: arch.name, dataflow: arch.dataflow, rows: arch.array.rows, cols: arch.array.cols, peCount, clockMHz: arch.clockMHz, wordBytes: arch.wordBytes };
+  if (arch.precision !== undefined) s.precision = { ...arch.precision };
+  return s;
 }
 
 function checkLayer(layer: AccelLayer): void {
@@ -240,13 +293,7 @@ function report(layer: AccelLayer, arch: ArchSpec, data: SimulationData | undefi
   const df = DATAFLOWS[arch.dataflow];
   const densities = resolveDensities(layer, data);
   const c = df.count(layer, arch, densities, data);
-  const wb = arch.wordBytes;
-  const accesses = {
-    dram: levelReport(c.levels.dram, wb),
-    globalBuffer: levelReport(c.levels.globalBuffer, wb),
-    interPE: levelReport(c.levels.interPE, wb),
-    registerFile: levelReport(c.levels.registerFile, wb),
-  };
+  const accesses = levelsReport(c.levels, arch);
   const latencySeconds = c.cycles / (arch.clockMHz * 1e6);
   const all = c.peCount * c.cycles;
   return {
@@ -261,7 +308,7 @@ function report(layer: AccelLayer, arch: ArchSpec, data: SimulationData | undefi
     utilization: utilization(c.macs, c.peCycles, all, c.mappingEfficiency, c.computeUtilization),
     macs: { ...c.macs },
     accesses,
-    energy: energyOf(c.macs, accesses, table),
+    energy: energyOf(c.macs, accesses, table, arch),
     roofline: roofline(c.macs.total, c.cycles, accesses.dram.readBytes + accesses.dram.writeBytes, arch, c.peCount),
     mapping: { ...c.mapping },
     peCycles: { ...c.peCycles },
@@ -335,9 +382,9 @@ export function networkTotals(name: string, reports: readonly LayerReport[], arc
     compW += r.utilization.computeUtilization * r.cycles.total;
     frames = Math.min(frames, r.layer.N);
   }
-  const wb = a.wordBytes;
-  const accesses = { dram: levelReport(lv.dram, wb), globalBuffer: levelReport(lv.globalBuffer, wb), interPE: levelReport(lv.interPE, wb), registerFile: levelReport(lv.registerFile, wb) };
-  const energy = { table: { ...table }, total: 0, breakdown: { mac: 0, gatedMac: 0, registerFile: 0, interPE: 0, globalBuffer: 0, dram: 0 } as EnergyBreakdown };
+  const accesses = levelsReport(lv, a);
+  const energy: LayerReport['energy'] = { table: { ...table }, total: 0, breakdown: { mac: 0, gatedMac: 0, registerFile: 0, interPE: 0, globalBuffer: 0, dram: 0 } as EnergyBreakdown };
+  if (reports[0].energy.precisionRule !== undefined) energy.precisionRule = { ...reports[0].energy.precisionRule };
   for (const r of reports) {
     for (const k of Object.keys(energy.breakdown) as (keyof EnergyBreakdown)[]) energy.breakdown[k] += r.energy.breakdown[k];
     energy.total += r.energy.total;

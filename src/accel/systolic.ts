@@ -17,6 +17,7 @@
  * @module
  */
 import type { AccelLayer, ActionCounts, ArchSpec, Dataflow, Densities, LevelCounts, OperandCounts } from './types.js';
+import { dramInterfaceWords, operandBits, sramOperands } from './precision.js';
 
 /** The three systolic dataflows. */
 export type SystolicKind = 'ws' | 'os' | 'is';
@@ -80,8 +81,9 @@ export function systolicCounts(kind: SystolicKind, layer: AccelLayer, arch: Arch
   const psumReadBack = kind === 'os' ? 0 : T * cols * (rowFolds - 1);
 
   // DRAM (per group), see SYSTOLIC_ASSUMPTIONS.
-  const wordsOf = (kB: number): number => Math.floor((kB * 1024) / arch.wordBytes / 2);
-  const half = { ifmap: wordsOf(arch.sramKB.ifmap), filter: wordsOf(arch.sramKB.filter), ofmap: wordsOf(arch.sramKB.ofmap) };
+  // Operands (of their own bit width, see precision.ts) in half of each double-buffered SRAM.
+  const ob = operandBits(arch);
+  const half = { ifmap: Math.floor(sramOperands(arch.sramKB.ifmap, ob.ifmap) / 2), filter: Math.floor(sramOperands(arch.sramKB.filter, ob.filter) / 2), ofmap: Math.floor(sramOperands(arch.sramKB.ofmap, ob.ofmap) / 2) };
   const IF = layer.N * layer.H * layer.W * layer.Cg;
   const FL = Mg * K;
   const OF = P * Mg;
@@ -144,7 +146,7 @@ export function systolicCounts(kind: SystolicKind, layer: AccelLayer, arch: Arch
 
   let stallCycles = 0;
   if (arch.dram.interface === 'user') {
-    const dramWords = sum(levels.dram.reads) + sum(levels.dram.writes);
+    const dramWords = dramInterfaceWords(arch, levels.dram.reads, levels.dram.writes);
     stallCycles = Math.max(0, Math.ceil(dramWords / arch.dram.bandwidth) - computeCycles);
   }
   const cycles = computeCycles + stallCycles;

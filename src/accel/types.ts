@@ -7,6 +7,7 @@
  */
 import type { Conv2DInfo } from '../descriptors/conv.js';
 import type { FeieActivity } from './feie.js';
+import type { PrecisionSpec } from './precision.js';
 
 /**
  * One layer of a workload: the conv descriptor the kernels use plus a name. A fully connected
@@ -54,6 +55,13 @@ export interface ArchSpec {
   sramKB: SramSpec;
   /** Bytes per word (operand precision). Default 1 (SCALE-Sim's word size). */
   wordBytes: number;
+  /**
+   * Operand precision in bits (1, 2, 4, 8 or 16 per operand). Optional, no default: absent, every
+   * operand is one word of `wordBytes` (the behaviour without precision). Present, traffic is
+   * counted in bits, SRAMs hold operands of that width, and energy scales by the table's rule;
+   * `wordBytes` stays the width of the off-chip interface word (`dram.bandwidth` unit).
+   */
+  precision?: PrecisionSpec;
   /** Clock in MHz, for latency and frames/s. Default 200. */
   clockMHz: number;
   /** Off-chip interface. Default `{ bandwidth: 10, interface: 'calc' }`. */
@@ -72,6 +80,7 @@ export type ArchInput = {
   sramKB: SramSpec;
   name?: string;
   wordBytes?: number;
+  precision?: PrecisionSpec;
   clockMHz?: number;
   dram?: Partial<DramSpec>;
   gating?: boolean;
@@ -179,6 +188,8 @@ export interface SchemaNode {
   description?: string;
   /** Allowed values (strings). */
   enum?: readonly string[];
+  /** Allowed values (numbers); a value outside gets the nearest allowed ones suggested. */
+  values?: readonly number[];
   /** For numbers: inclusive minimum / exclusive minimum / inclusive maximum. */
   minimum?: number;
   exclusiveMinimum?: number;

@@ -18,7 +18,9 @@ const str: JsonSchema = { type: 'string' };
 const obj = (properties: Record<string, JsonSchema>, required = Object.keys(properties), extra = false): JsonSchema => ({ type: 'object', properties, required, additionalProperties: extra });
 const arr = (items: JsonSchema): JsonSchema => ({ type: 'array', items });
 const operands = obj({ ifmap: nonNeg, filter: nonNeg, ofmap: nonNeg });
-const level = obj({ reads: nonNeg, writes: nonNeg, readBytes: nonNeg, writeBytes: nonNeg, byOperand: obj({ reads: operands, writes: operands }) });
+// `bits` (and arch `precision`, energy `precisionRule`) appear only when the arch sets `precision`.
+const level = obj({ reads: nonNeg, writes: nonNeg, readBytes: nonNeg, writeBytes: nonNeg, byOperand: obj({ reads: operands, writes: operands }), bits: obj({ reads: nonNeg, writes: nonNeg }) }, ['reads', 'writes', 'readBytes', 'writeBytes', 'byOperand']);
+const bitWidth: JsonSchema = { type: 'integer', enum: [1, 2, 4, 8, 16] };
 const header = (command: string): Record<string, JsonSchema> => ({
   schemaVersion: { type: 'integer', const: CLI_SCHEMA_VERSION, description: 'Version of the CLI output format.' },
   command: { type: 'string', const: command },
@@ -39,11 +41,15 @@ const reportBody: Record<string, JsonSchema> = {
   }),
   macs: obj({ total: count, executed: count, gated: count, skipped: count }),
   accesses: obj({ dram: level, globalBuffer: level, interPE: level, registerFile: level }),
-  energy: obj({
-    table: obj({ name: str, version: str, unit: str }),
-    total: nonNeg,
-    breakdown: obj({ mac: nonNeg, gatedMac: nonNeg, registerFile: nonNeg, interPE: nonNeg, globalBuffer: nonNeg, dram: nonNeg }),
-  }),
+  energy: obj(
+    {
+      table: obj({ name: str, version: str, unit: str }),
+      precisionRule: obj({ name: str, version: str }),
+      total: nonNeg,
+      breakdown: obj({ mac: nonNeg, gatedMac: nonNeg, registerFile: nonNeg, interPE: nonNeg, globalBuffer: nonNeg, dram: nonNeg }),
+    },
+    ['table', 'total', 'breakdown'],
+  ),
   roofline: obj({
     opsPerMac: { type: 'integer', const: 2 },
     peakOpsPerSecond: nonNeg,
@@ -57,7 +63,10 @@ const reportBody: Record<string, JsonSchema> = {
   peCycles: obj({ busy: nonNeg, edges: nonNeg, folding: num, idle: nonNeg }),
 };
 
-const archSummary = obj({ name: str, dataflow: str, rows: count, cols: count, peCount: count, clockMHz: nonNeg, wordBytes: count });
+const archSummary = obj(
+  { name: str, dataflow: str, rows: count, cols: count, peCount: count, clockMHz: nonNeg, wordBytes: count, precision: obj({ weights: bitWidth, activations: bitWidth, psum: bitWidth }, ['weights', 'activations']) },
+  ['name', 'dataflow', 'rows', 'cols', 'peCount', 'clockMHz', 'wordBytes'],
+);
 const dataflowInfo = obj({ name: str, title: str, assumptions: arr(str) });
 
 /** Schema of `macflow simulate --json`. */

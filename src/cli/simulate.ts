@@ -257,7 +257,7 @@ export function formatSimulate(r: SimulateResult): string {
   const line = (cells: string[]) => cells.map((c, j) => (j === 0 ? c.padEnd(widths[j]) : c.padStart(widths[j]))).join('  ');
   const out = [
     `macflow simulate: ${r.network.name} (${r.network.layers} conv/fc layers, batch ${r.batch}) on ${r.arch.name}`,
-    `array ${r.arch.array.rows}x${r.arch.array.cols} PEs, ${r.arch.clockMHz} MHz, ${r.arch.wordBytes}-byte words; densities: ${r.densities.from === 'default' ? 'recorded per layer where known, else dense' : r.densities.from === 'flag' ? 'from --density' : `from ${r.densities.file}`} (${r.densities.data === 'synthetic' ? `synthetic seeded inputs, seed ${r.seed}, counted exactly` : 'assumed statistically'})`,
+    `array ${r.arch.array.rows}x${r.arch.array.cols} PEs, ${r.arch.clockMHz} MHz, ${r.arch.wordBytes}-byte words${r.arch.precision ? ` (operands w${r.arch.precision.weights}/a${r.arch.precision.activations}/psum${r.arch.precision.psum ?? r.arch.precision.activations} bits, traffic packed)` : ''}; densities: ${r.densities.from === 'default' ? 'recorded per layer where known, else dense' : r.densities.from === 'flag' ? 'from --density' : `from ${r.densities.file}`} (${r.densities.data === 'synthetic' ? `synthetic seeded inputs, seed ${r.seed}, counted exactly` : 'assumed statistically'})`,
     '',
     line(head),
     ...rows.slice(0, -1).map(line),

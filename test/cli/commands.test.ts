@@ -36,6 +36,15 @@ describe('macflow simulate', () => {
     expect(r.stdout).toMatch(/^TOTAL\s.*\d\.\d\dx$/m);
   });
 
+  it('--json with a precision preset (seed-fp8-fp16) validates: arch precision, bits per level, precision rule', () => {
+    const j = valid('simulate', ok(run('simulate', 'vgg16', '--arch', 'seed-fp8-fp16', '--json')).stdout);
+    const rep = j.runs[0].report;
+    expect(rep.arch.precision).toEqual({ weights: 8, activations: 8, psum: 16 });
+    expect(rep.totals.accesses.dram.readBytes).toBe(Math.ceil(rep.totals.accesses.dram.bits.reads / 8));
+    expect(rep.totals.energy.precisionRule.name).toBe('product-of-widths');
+    expect(ok(run('simulate', 'vgg16', '--arch', 'seed-fp8-fp16')).stdout).toContain('operands w8/a8/psum16 bits');
+  });
+
   it('--json validates against the schema; totals are the sums of the layers; zero skipping is faster', () => {
     const j = valid('simulate', ok(run('simulate', 'alexnet', '--json')).stdout);
     expect(j).toMatchObject({ schemaVersion: 1, command: 'simulate', network: { name: 'alexnet', source: 'built-in' }, densities: { from: 'default', data: 'assumed' } });
@@ -153,7 +162,7 @@ describe('bad arguments exit 2 with a message naming the problem', () => {
     const dens = join(dir, 'dens.json');
     writeFileSync(dens, JSON.stringify({ conv9: 0.5 }));
     const cases: [string[], RegExp][] = [
-      [['simulate', '--arch', 'zsca'], /unknown arch preset 'zsca'; did you mean 'zasca'\? Known arch presets: scale, eyeriss, google, eyeriss-rs, zasca\./],
+      [['simulate', '--arch', 'zsca'], /unknown arch preset 'zsca'; did you mean 'zasca'\? Known arch presets: scale, eyeriss, google, eyeriss-rs, zasca, seed-fp8-fp16, seed-fp8-fp16-fp16mode\./],
       [['simulate', 'vgg61'], /unknown network 'vgg61'; did you mean 'vgg16'\?/],
       [['simulate', join(dir, 'missing.csv')], /topology file '.*missing\.csv' not found/],
       [['simulate', 'alexnet', '--arch', join(dir, 'nope.json')], /arch file '.*nope\.json' not found/],
