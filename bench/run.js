@@ -482,10 +482,10 @@ function markdown(rep) {
 }
 
 function csv(rep) {
-  const cols = ['workload', 'case', 'label', 'kind', 'isa', 'part', 'density', 'densityKind', 'speedupVsDense', 'macs', 'ms', 'gops', 'bestGops', 'cpuGops', 'samples', 'rmePct', 'vsOrtInt8', 'vsOrtFp32', 'vsTfjsFp32', 'peakI16', 'peakRelaxed', 'peakScalar', 'firstMs', 'initMs', 'createMs', 'firstCallMs', 'cpuPerWall', 'neighbourCores', 'error'];
-  const rows = rep.results.map((r) => [r.workload, r.case, r.label, r.kind, r.isa ?? '', r.part, r.density, r.densityKind, r.speedupVsDense, r.macs, r.ms, r.gops, r.bestGops, r.cpuGops, r.samples, r.rmePct,
+  const cols = ['workload', 'case', 'label', 'kind', 'isa', 'macs', 'ms', 'gops', 'bestGops', 'cpuGops', 'samples', 'rmePct', 'vsOrtInt8', 'vsOrtFp32', 'vsTfjsFp32', 'peakI16', 'peakRelaxed', 'peakScalar', 'firstMs', 'initMs', 'createMs', 'firstCallMs', 'cpuPerWall', 'neighbourCores', 'error', 'part', 'density', 'densityKind', 'speedupVsDense'];
+  const rows = rep.results.map((r) => [r.workload, r.case, r.label, r.kind, r.isa ?? '', r.macs, r.ms, r.gops, r.bestGops, r.cpuGops, r.samples, r.rmePct,
     r.speedup?.['ort-int8'], r.speedup?.['ort-fp32'], r.speedup?.['tfjs-fp32'], r.peakFraction?.i16, r.peakFraction?.relaxed, r.peakFraction?.scalar,
-    r.firstRun?.firstMs, r.firstRun?.initMs, r.firstRun?.createMs, r.firstRun?.firstCallMs, r.cpuPerWall, r.neighbourCores, r.error]
+    r.firstRun?.firstMs, r.firstRun?.initMs, r.firstRun?.createMs, r.firstRun?.firstCallMs, r.cpuPerWall, r.neighbourCores, r.error, r.part, r.density, r.densityKind, r.speedupVsDense]
     .map((v) => (v === undefined ? '' : typeof v === 'number' ? (Number.isInteger(v) ? v : +v.toPrecision(6)) : `"${String(v).replace(/"/g, '""')}"`)).join(','));
   return [cols.join(','), ...rows].join('\n') + '\n';
 }

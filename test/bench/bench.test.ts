@@ -106,7 +106,7 @@ describe('bench/run.js --quick --suite sparse', () => {
       const base = results.find((b) => b.baseline && b.part === r.part && b.density === r.density)!;
       expect(r.speedupVsDense).toBeCloseTo(base.ms / r.ms, 9);
     }
-    expect(readFileSync(csv, 'utf8').split('\n')[0]).toMatch(/^workload,case,label,kind,isa,part,density,densityKind,speedupVsDense,/);
+    expect(readFileSync(csv, 'utf8').split('\n')[0]).toMatch(/^workload,case,label,kind,isa,macs,.*,error,part,density,densityKind,speedupVsDense$/m);
 
     const doc = parseXml(readFileSync(html, 'utf8'));
     const svgs = findAll(doc, 'svg');
