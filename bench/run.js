@@ -420,13 +420,13 @@ function f2(x) { return x === undefined || Number.isNaN(x) ? '-' : x.toFixed(2);
 function pct(x) { return x === undefined ? '-' : `${(100 * x).toFixed(0)} %`; }
 function ms3(x) { return x === undefined ? '-' : x < 1 ? x.toFixed(3) : x < 100 ? x.toFixed(2) : x.toFixed(0); }
 
-const PART_TITLES = {
-  zeroSkip: 'Dense vs zero-skip across activation densities (clustered ReLU-like zeros)',
-  csr: 'Dense vs CSR across weight densities',
-  binary: 'Binary and ternary vs int8',
-};
-
 function markdown(rep) {
+  // Inside the function: --from-json renders before module-level constants below are initialised.
+  const PART_TITLES = {
+    zeroSkip: 'Dense vs zero-skip across activation densities (clustered ReLU-like zeros)',
+    csr: 'Dense vs CSR across weight densities',
+    binary: 'Binary and ternary vs int8',
+  };
   const L = [];
   const m = rep.machine;
   L.push(`Machine: ${m.cpu}, ${m.cores} cores, Node ${m.node} (${m.platform}), flags \`${m.execArgv.join(' ')}\`, Liftoff ${m.liftoff ? 'on (cases warmed up until stable)' : 'off'}, threads 1.`);
