@@ -7,6 +7,7 @@
 // Prints one JSON line per (build, workload) and the load average (the box is shared).
 import { loadavg, uptime } from 'node:os';
 import { binaryConv2d, binaryGemm, conv2d, init, matmul, packBits, packConvWeights, packTernary, packWeights } from '../dist/index.js';
+import { lcg, randI8, randPm1, randTernary } from './sparse-data.mjs';
 
 const reps = Number(process.argv[2] ?? 7);
 const isas = process.argv.length > 3 ? process.argv.slice(3) : ['simd', 'relaxed'];
@@ -15,8 +16,7 @@ const cpuMs = () => {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1000;
 };
-let seed = 777;
-const rnd = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 4294967296);
+const rnd = lcg(777);
 
 function time(fn) {
   const w0 = performance.now();
@@ -45,9 +45,9 @@ function peak(e, name, per) {
   return (iters * per) / Math.min(...t) / 1e6; // G 1-bit MACs/s, best run (a peak)
 }
 
-const i8 = (n) => Int8Array.from({ length: n }, () => Math.floor(rnd() * 256) - 128);
-const pm = (n) => Float32Array.from({ length: n }, () => (rnd() < 0.5 ? -1 : 1));
-const pmt = (n) => Float32Array.from({ length: n }, () => Math.floor(rnd() * 3) - 1);
+const i8 = (n) => randI8(n, rnd);
+const pm = (n) => randPm1(n, rnd);
+const pmt = (n) => randTernary(n, rnd);
 
 const workloads = [
   { name: 'gemm_1024^3', gemm: [1024, 1024, 1024] },

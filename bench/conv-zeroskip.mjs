@@ -9,6 +9,7 @@
 // and conv2dAuto are timed round robin (see timeRR).
 import { loadavg, uptime } from 'node:os';
 import { activationDensity, conv2d, conv2dAuto, conv2dZeroSkip, init, packConvWeights } from '../dist/index.js';
+import { clusteredActivations, lcg } from './sparse-data.mjs';
 
 const reps = Number(process.argv[2] ?? 7);
 const isa = process.argv[3] ?? 'simd';
@@ -19,40 +20,8 @@ const layers = [
 ];
 const densities = [1.0, 0.7, 0.5, 0.3, 0.1];
 
-let seed = 12345;
-const rnd = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 4294967296);
-
-/** Spatially clustered non-zeros: blurred noise per channel, the top `density` fraction kept. */
-function activations(H, W, C, density) {
-  const field = new Float32Array(H * W * C);
-  const noise = new Float32Array(H * W);
-  const k = 3; // box radius: clusters of ~7x7 pixels
-  for (let c = 0; c < C; c++) {
-    for (let i = 0; i < noise.length; i++) noise[i] = rnd();
-    for (let h = 0; h < H; h++) {
-      for (let w = 0; w < W; w++) {
-        let s = 0;
-        for (let dh = -k; dh <= k; dh++) for (let dw = -k; dw <= k; dw++) {
-          const y = Math.min(H - 1, Math.max(0, h + dh)), x = Math.min(W - 1, Math.max(0, w + dw));
-          s += noise[y * W + x];
-        }
-        field[(h * W + w) * C + c] = s + 0.3 * rnd();
-      }
-    }
-  }
-  const sorted = Float32Array.from(field).sort();
-  const nz = Math.round(density * field.length);
-  const thr = nz >= field.length ? -Infinity : sorted[field.length - nz];
-  const x = new Uint8Array(field.length);
-  let count = 0;
-  for (let i = 0; i < field.length; i++) {
-    if (field[i] >= thr && count < nz) {
-      x[i] = 1 + Math.floor(rnd() * 255);
-      count++;
-    }
-  }
-  return x;
-}
+const rnd = lcg(12345);
+const activations = (H, W, C, density) => clusteredActivations(H, W, C, density, rnd);
 
 const median = (v) => [...v].sort((a, b) => a - b)[v.length >> 1];
 const cpuMs = () => {

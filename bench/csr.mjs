@@ -7,6 +7,7 @@
 // packConvWeights / packCsrWeights); x staged in Wasm memory once; requantised uint8 output.
 import { loadavg } from 'node:os';
 import { init, packWeights, packConvWeights, dense, conv2d, denseCsr, conv2dCsr, denseToCsr, packCsrWeights } from '../dist/index.js';
+import { sparseWeights } from './sparse-data.mjs';
 
 const reps = Number(process.argv[2] ?? 9);
 const isa = process.argv[3] ?? 'simd';
@@ -47,11 +48,7 @@ function pair(denseFn, csrFn) {
   };
 }
 
-function weights(n, density) {
-  const w = new Int8Array(n);
-  for (let i = 0; i < n; i++) if (rnd() < density) w[i] = ((rnd() * 255) | 0) - 127 || 1;
-  return w;
-}
+const weights = (n, density) => sparseWeights(n, density, rnd);
 
 const rq = { xScale: 0.05, wScale: 0.01, yScale: 0.1, activation: 'relu' };
 const out = (o) => console.log(JSON.stringify({ isa, ...o, load: loadavg()[0].toFixed(2) }));

@@ -2,13 +2,18 @@
 // npm run bench: macflow's int8 GEMM / conv against ORT-web int8 + fp32 and tfjs-wasm fp32, all
 // single-threaded, side by side in one benny suite per workload. See BENCHMARKS.md.
 //
-//   node bench/run.js [--suite kernels|peers|all] [--quick] [--workload id,id]
-//                     [--json FILE] [--csv FILE] [--md FILE] [--no-liftoff] [--no-first-run]
+//   node bench/run.js [--suite kernels|sparse|binary|peers|all] [--quick] [--workload id,id]
+//                     [--isa simd[,relaxed,scalar]] [--json FILE] [--csv FILE] [--md FILE] [--html FILE]
+//                     [--no-liftoff] [--no-first-run]
 //                     [--wait-idle CORES] [--wait-max-s S] [--retries N]
 //   node bench/run.js --from-json FILE [--md FILE] [--csv FILE] [--json FILE]   (re-render a report)
 //
 // kernels = macflow's three builds (+ kernel-only GEMM and the peak probes); peers = the peers
-// only; all (default) = both, so ratios can be taken. --quick: few samples, for CI smoke tests.
+// only; sparse = dense vs zero-skip across activation densities and dense vs CSR across weight
+// densities; binary = binary / ternary vs int8 (sparse and binary on the --isa builds, default
+// simd; see bench/sparse.mjs); all (default) = everything, so ratios can be taken. --quick: few
+// samples, fewer densities and small default workloads, for CI smoke tests. --html: a
+// self-contained HTML/SVG report (no scripts, renders offline).
 // The script re-executes itself under `node --experimental-wasm-relaxed-simd` (Node 20 runs the
 // relaxed build only behind it). Liftoff stays ON by default for every case alike (what users
 // get; ORT-web's 10 MB module would need ~4 s of TurboFan compile without it): each case is
@@ -36,7 +41,7 @@ function parseArgs(args) {
     if (!a.startsWith('--')) throw new Error(`unexpected argument ${a}`);
     const [k, v] = a.slice(2).split('=', 2);
     if (v !== undefined) o[k] = v;
-    else if (['suite', 'json', 'csv', 'md', 'workload', 'first-run-child', 'from-json', 'wait-idle', 'wait-max-s', 'retries'].includes(k)) o[k] = args[++i];
+    else if (['suite', 'json', 'csv', 'md', 'html', 'isa', 'part', 'density', 'workload', 'first-run-child', 'from-json', 'wait-idle', 'wait-max-s', 'retries'].includes(k)) o[k] = args[++i];
     else o[k] = true;
   }
   return o;
@@ -44,24 +49,32 @@ function parseArgs(args) {
 
 if (opts['from-json']) {
   // Re-render a saved report (derived numbers recomputed) without running anything.
-  writeOutputs(derive(JSON.parse(readFileSync(opts['from-json'], 'utf8'))));
+  await writeOutputs(derive(JSON.parse(readFileSync(opts['from-json'], 'utf8'))));
   process.exit(0);
 }
 const { default: b } = await import('benny');
 const { workloads, macs } = await import('./workloads.mjs');
 const { MACFLOW_CASES, engineFor, measurePeak } = await import('./macflow.mjs');
+const { sparseGroups, findSparseCase, SPARSE_DEFAULTS, SPARSE_QUICK_DEFAULTS } = await import('./sparse.mjs');
 
 // Peers load onnxruntime-web and tfjs only when asked for.
 const loadPeers = () => import('./peers/peers.mjs');
 
 const SUITE = opts.suite ?? 'all';
-if (!['kernels', 'peers', 'all'].includes(SUITE)) throw new Error(`--suite ${SUITE}: use kernels, peers or all`);
+if (!['kernels', 'sparse', 'binary', 'peers', 'all'].includes(SUITE)) throw new Error(`--suite ${SUITE}: use kernels, sparse, binary, peers or all`);
 const QUICK = !!opts.quick;
-const WLS = opts.workload ? opts.workload.split(',').map((id) => {
+const byId = (id) => {
   const w = workloads.find((x) => x.id === id);
   if (!w) throw new Error(`--workload ${id}: known are ${workloads.map((x) => x.id).join(', ')}`);
   return w;
-}) : workloads;
+};
+const ASKED = opts.workload ? opts.workload.split(',').map(byId) : undefined;
+// kernels / peers: every workload but the sparse-only ones unless --workload names them.
+const WLS = ASKED ?? workloads.filter((w) => !w.sparseOnly);
+const ISAS = (opts.isa ?? 'simd').split(',');
+for (const i of ISAS) if (!['scalar', 'simd', 'relaxed'].includes(i)) throw new Error(`--isa ${i}: use scalar, simd or relaxed`);
+/** Workloads of a sparse/binary part: --workload (those it applies to) or the part's defaults. */
+const partWls = (part) => ASKED ?? (QUICK ? SPARSE_QUICK_DEFAULTS : SPARSE_DEFAULTS)[part].map(byId);
 // benchmark.js options per case: full runs take >= 10 samples within ~3 s (more for slow calls).
 const CASE_OPTIONS = QUICK ? { minSamples: 3, maxTime: 0.05, initCount: 1, delay: 0 } : { minSamples: 10, maxTime: 3 };
 const WARMUP_MS = QUICK ? 30 : 1000;
@@ -88,7 +101,8 @@ if (opts['first-run-child']) {
   const t0 = performance.now();
   let c;
   let initMs, createMs;
-  const mc = MACFLOW_CASES.find((x) => x.id === id);
+  const mc = opts.part ? findSparseCase(opts.part, w, Number(opts.density), id, ISAS) : MACFLOW_CASES.find((x) => x.id === id);
+  if (!mc && opts.part) throw new Error(`no case ${id} in part ${opts.part}`);
   if (mc) {
     await engineFor(mc.isa);
     initMs = performance.now() - t0;
@@ -132,9 +146,10 @@ async function warmUp(run) {
   }
 }
 
-function firstRun(caseId, w) {
+function firstRun(caseId, w, r0 = {}) {
   const flags = process.execArgv.filter((f) => f === RELAXED_FLAG || f === '--no-liftoff');
-  const r = spawnSync(process.execPath, [...flags, fileURLToPath(import.meta.url), '--first-run-child', caseId, '--workload', w.id], { encoding: 'utf8' });
+  const sp = r0.part ? ['--part', r0.part, '--isa', r0.isa, ...(r0.density !== undefined ? ['--density', String(r0.density)] : [])] : [];
+  const r = spawnSync(process.execPath, [...flags, fileURLToPath(import.meta.url), '--first-run-child', caseId, '--workload', w.id, ...sp], { encoding: 'utf8' });
   if (r.status !== 0) return { error: (r.stderr || '').trim().split('\n').slice(-1)[0] };
   return JSON.parse(r.stdout.trim().split('\n').pop());
 }
@@ -156,10 +171,12 @@ const machine = {
 const started = new Date();
 console.log(`${machine.cpu}, ${machine.cores} cores, Node ${machine.node}, flags: ${machine.execArgv.join(' ')}, threads 1`);
 console.log(`before: ${machine.uptimeBefore}`);
-console.log(`suite ${SUITE}${QUICK ? ' (quick)' : ''}; workloads ${WLS.map((w) => w.id).join(', ')}\n`);
-
+const useKernels = SUITE === 'kernels' || SUITE === 'all';
+const usePeers = SUITE === 'peers' || SUITE === 'all';
+const useSparse = SUITE === 'sparse' || SUITE === 'all';
+const useBinary = SUITE === 'binary' || SUITE === 'all';
 const useMacflow = SUITE !== 'peers';
-const usePeers = SUITE !== 'kernels';
+console.log(`suite ${SUITE}${QUICK ? ' (quick)' : ''}; workloads ${useKernels || usePeers ? WLS.map((w) => w.id).join(', ') : ''}${useSparse || useBinary ? ` sparse/binary on ${ISAS.join(', ')}` : ''}\n`);
 
 /** The four peak probes: 'scalar' = the scalar build's i32 loop, 'i16' = the SIMD build's i16 dot,
  * 'relaxedI16' = the relaxed build's i16 dot, 'relaxed' = the relaxed build's i8 x i7 dot. */
@@ -202,27 +219,30 @@ console.log('');
 /** All cases of a workload: macflow's (kernels suite) then the peers (peers suite). */
 function casesOf(w) {
   const out = [];
-  if (useMacflow) for (const c of MACFLOW_CASES) if (w.kind === 'gemm' || !c.gemmOnly) out.push({ ...c, kind: 'macflow' });
+  if (useKernels) for (const c of MACFLOW_CASES) if (w.kind === 'gemm' || !c.gemmOnly) out.push({ ...c, kind: 'macflow' });
   if (usePeers) for (const [id, p] of Object.entries(peerMod.PEERS)) out.push({ id, label: p.label, kind: 'peer', peaks: [], create: p.create });
   return out;
 }
 
 /**
- * One benny suite for workload `w`: creates every case, warms each up until stable, then lets
- * benny time them one after the other. Returns one result per case (or its error).
+ * One benny suite for the group `g` ({ w, cases, part?, density?, densityKind? }): creates every
+ * case, warms each up until stable, then lets benny time them one after the other. Returns one
+ * result per case (or its error); sparse/binary results also carry part, density and baseline.
  */
-async function runWorkload(w) {
+async function runGroup(g) {
+  const { w } = g;
   const out = [];
   const ops = 2 * macs(w);
   const live = [];
-  for (const c of casesOf(w)) {
+  const extra = g.part ? { suite: g.part === 'binary' ? 'binary' : 'sparse', part: g.part, density: g.density, densityKind: g.densityKind } : {};
+  for (const c of g.cases) {
     try {
       const inst = await c.create(w);
       await inst.run(); // fails here, not inside benny
       const warmMs = await warmUp(() => inst.run());
       live.push({ c, inst, warmMs });
     } catch (e) {
-      out.push({ workload: w.id, case: c.id, label: c.label, error: String(e?.message ?? e).split('\n')[0] });
+      out.push({ workload: w.id, case: c.id, label: c.label, ...extra, error: String(e?.message ?? e).split('\n')[0] });
       console.log(`  ${w.id} ${c.id}: ERROR ${String(e?.message ?? e).split('\n')[0]}`);
     }
   }
@@ -230,7 +250,7 @@ async function runWorkload(w) {
   let mark = { cpu: cpuMs(), sys: sysBusyMs(), t: performance.now() };
   let i = 0;
   await b.suite(
-    `${w.id} (${(macs(w) / 1e6).toFixed(1)} MMAC)`,
+    `${w.id}${g.part ? ` ${g.part}${g.density !== undefined ? ` ${g.densityKind} density ${g.density}` : ''}` : ''} (${(macs(w) / 1e6).toFixed(1)} MMAC)`,
     b.configure({ cases: CASE_OPTIONS }),
     ...live.map(({ c, inst }) => (c.kind === 'peer' && c.id.startsWith('ort')
       ? b.add(c.label, async () => { await inst.run(); })
@@ -246,7 +266,7 @@ async function runWorkload(w) {
       // lowers wall GOPS but not this one; sharing a core's caches or SMT sibling still does.
       const cpuPerWall = own / wall;
       const x = {
-        workload: w.id, case: c.id, label: c.label, kind: c.kind, isa: c.isa, kernelOnly: !!c.kernelOnly,
+        workload: w.id, case: c.id, label: c.label, kind: c.kind ?? 'macflow', isa: c.isa, kernelOnly: !!c.kernelOnly, ...extra, baseline: c.baseline || undefined,
         macs: macs(w), ms, gops: ops / ms / 1e6, bestGops: ops / (r.details.min * 1000) / 1e6,
         cpuGops: ops / (ms * Math.min(1, cpuPerWall)) / 1e6,
         meanMs: r.details.mean * 1000, rmePct: r.margin, samples: r.samples, benchOpsPerSec: r.ops,
@@ -274,11 +294,18 @@ async function neighbourCores(ms = 1000) {
 }
 const maxNbr = (rs) => Math.max(0, ...rs.filter((r) => !r.error).map((r) => r.neighbourCores));
 
+const groups = [];
+if (useKernels || usePeers) for (const w of WLS) groups.push({ w, cases: casesOf(w) });
+if (useSparse) for (const part of ['zeroSkip', 'csr']) groups.push(...sparseGroups(part, partWls(part), ISAS, QUICK));
+if (useBinary) groups.push(...sparseGroups('binary', partWls('binary'), ISAS, QUICK));
+const groupKey = (g) => (g.part ? `${g.w.id}/${g.part}${g.density !== undefined ? `@${g.density}` : ''}` : g.w.id);
+
 const results = [];
 const attempts = {};
-for (const w of WLS) {
+for (const g of groups) {
   let best;
-  attempts[w.id] = [];
+  const key = groupKey(g);
+  attempts[key] = [];
   for (let attempt = 0; attempt <= RETRIES; attempt++) {
     if (WAIT_IDLE !== undefined) {
       const t0 = performance.now();
@@ -286,9 +313,9 @@ for (const w of WLS) {
       while (nb > WAIT_IDLE && performance.now() - t0 < WAIT_MAX_S * 1000) nb = await neighbourCores();
       console.log(`  (other processes used ${nb.toFixed(2)} cores before this suite; waited ${((performance.now() - t0) / 1000).toFixed(0)} s)`);
     }
-    const rs = await runWorkload(w);
+    const rs = await runGroup(g);
     const nb = maxNbr(rs);
-    attempts[w.id].push({ maxNeighbourCores: nb, load1: load()[0] });
+    attempts[key].push({ maxNeighbourCores: nb, load1: load()[0] });
     if (!best || nb < best.nb) best = { rs, nb };
     if (WAIT_IDLE === undefined || nb <= WAIT_IDLE) break;
     if (attempt < RETRIES) console.log(`  other processes used up to ${nb.toFixed(2)} cores during the suite: running it again`);
@@ -300,7 +327,7 @@ for (const w of WLS) {
 if (!opts['no-first-run']) {
   for (const r of results) {
     if (r.error || r.kernelOnly) continue;
-    r.firstRun = firstRun(r.case, WLS.find((w) => w.id === r.workload));
+    r.firstRun = firstRun(r.case, workloads.find((w) => w.id === r.workload), r);
   }
 }
 if (useMacflow) {
@@ -331,7 +358,8 @@ const report = {
   attempts,
   peaks,
   peerInit,
-  workloads: WLS.map((w) => ({ ...w, macs: macs(w) })),
+  isas: ISAS,
+  workloads: [...new Set(groups.map((g) => g.w))].map((w) => ({ ...w, macs: macs(w) })),
   results,
   targets: [],
 };
@@ -352,6 +380,12 @@ function derive(rep) {
     for (const p of r.peaks ?? []) if (rep.peaks[p]) r.peakFraction[p] = r.gops / rep.peaks[p].gops;
     r.speedup = {}; // peer ms / this ms: > 1 = faster than the peer
     r.speedupBest = {}; // the same on the fastest sample of each
+    if (r.part) {
+      // sparse / binary: vs the dense int8 baseline of the same group and build.
+      const base = rs.find((p) => p.baseline && !p.error && p.part === r.part && p.workload === r.workload && p.density === r.density && p.isa === r.isa);
+      if (base) { r.speedupVsDense = base.ms / r.ms; r.speedupVsDenseBest = r.bestGops / base.bestGops; }
+      continue;
+    }
     if (r.kind !== 'macflow') continue;
     for (const p of rs) {
       if (p.kind !== 'peer' || p.workload !== r.workload || p.error) continue;
@@ -387,6 +421,12 @@ function pct(x) { return x === undefined ? '-' : `${(100 * x).toFixed(0)} %`; }
 function ms3(x) { return x === undefined ? '-' : x < 1 ? x.toFixed(3) : x < 100 ? x.toFixed(2) : x.toFixed(0); }
 
 function markdown(rep) {
+  // Inside the function: --from-json renders before module-level constants below are initialised.
+  const PART_TITLES = {
+    zeroSkip: 'Dense vs zero-skip across activation densities (clustered ReLU-like zeros)',
+    csr: 'Dense vs CSR across weight densities',
+    binary: 'Binary and ternary vs int8',
+  };
   const L = [];
   const m = rep.machine;
   L.push(`Machine: ${m.cpu}, ${m.cores} cores, Node ${m.node} (${m.platform}), flags \`${m.execArgv.join(' ')}\`, Liftoff ${m.liftoff ? 'on (cases warmed up until stable)' : 'off'}, threads 1.`);
@@ -399,7 +439,7 @@ function markdown(rep) {
     L.push('');
   }
   for (const w of rep.workloads) {
-    const rs = rep.results.filter((r) => r.workload === w.id);
+    const rs = rep.results.filter((r) => r.workload === w.id && !r.part);
     if (!rs.length) continue;
     L.push(`### ${w.title} (${(w.macs / 1e6).toFixed(1)} MMAC)`, '');
     const at = rep.attempts?.[w.id] ?? [];
@@ -412,6 +452,18 @@ function markdown(rep) {
       const pk = Object.entries(r.peakFraction ?? {}).map(([k, v]) => `${pct(v)} ${k}`).join(', ') || '-';
       const fr = r.firstRun ? (r.firstRun.error ? 'error' : `${ms3(r.firstRun.firstMs)} (${ms3(r.firstRun.initMs)} + ${ms3(r.firstRun.createMs)} + ${ms3(r.firstRun.firstCallMs)})`) : '-';
       L.push(`| ${r.label} | ${ms3(r.ms)} | ${f1(r.gops)} | ${f1(r.bestGops)} | ${f1(r.cpuGops)} | ${sp('ort-int8')} | ${sp('ort-fp32')} | ${sp('tfjs-fp32')} | ${pk} | ${fr} | ${f2(r.neighbourCores)} |`);
+    }
+    L.push('');
+  }
+  for (const part of ['zeroSkip', 'csr', 'binary']) {
+    const rs = rep.results.filter((r) => r.part === part);
+    if (!rs.length) continue;
+    L.push(`### ${PART_TITLES[part]}`, '');
+    L.push('| workload | density | case | ms (median) | effective GOPS | speedup vs dense (best) | ideal 1/density | ±% | n | first run ms |', '|---|---|---|---|---|---|---|---|---|---|');
+    for (const r of rs) {
+      if (r.error) { L.push(`| ${r.workload} | ${r.density ?? '-'} | ${r.label} | error: ${r.error} | | | | | | |`); continue; }
+      const ideal = r.density !== undefined && !r.baseline ? f2(1 / r.density) : '-';
+      L.push(`| ${r.workload} | ${r.density ?? '-'} | ${r.label} | ${ms3(r.ms)} | ${f1(r.gops)} | ${r.baseline ? '(baseline)' : `${f2(r.speedupVsDense)}x (${f2(r.speedupVsDenseBest)}x)`} | ${ideal} | ${f1(r.rmePct)} | ${r.samples} | ${r.firstRun && !r.firstRun.error ? ms3(r.firstRun.firstMs) : '-'} |`);
     }
     L.push('');
   }
@@ -430,22 +482,26 @@ function markdown(rep) {
 }
 
 function csv(rep) {
-  const cols = ['workload', 'case', 'label', 'kind', 'isa', 'macs', 'ms', 'gops', 'bestGops', 'cpuGops', 'samples', 'rmePct', 'vsOrtInt8', 'vsOrtFp32', 'vsTfjsFp32', 'peakI16', 'peakRelaxed', 'peakScalar', 'firstMs', 'initMs', 'createMs', 'firstCallMs', 'cpuPerWall', 'neighbourCores', 'error'];
+  const cols = ['workload', 'case', 'label', 'kind', 'isa', 'macs', 'ms', 'gops', 'bestGops', 'cpuGops', 'samples', 'rmePct', 'vsOrtInt8', 'vsOrtFp32', 'vsTfjsFp32', 'peakI16', 'peakRelaxed', 'peakScalar', 'firstMs', 'initMs', 'createMs', 'firstCallMs', 'cpuPerWall', 'neighbourCores', 'error', 'part', 'density', 'densityKind', 'speedupVsDense'];
   const rows = rep.results.map((r) => [r.workload, r.case, r.label, r.kind, r.isa ?? '', r.macs, r.ms, r.gops, r.bestGops, r.cpuGops, r.samples, r.rmePct,
     r.speedup?.['ort-int8'], r.speedup?.['ort-fp32'], r.speedup?.['tfjs-fp32'], r.peakFraction?.i16, r.peakFraction?.relaxed, r.peakFraction?.scalar,
-    r.firstRun?.firstMs, r.firstRun?.initMs, r.firstRun?.createMs, r.firstRun?.firstCallMs, r.cpuPerWall, r.neighbourCores, r.error]
+    r.firstRun?.firstMs, r.firstRun?.initMs, r.firstRun?.createMs, r.firstRun?.firstCallMs, r.cpuPerWall, r.neighbourCores, r.error, r.part, r.density, r.densityKind, r.speedupVsDense]
     .map((v) => (v === undefined ? '' : typeof v === 'number' ? (Number.isInteger(v) ? v : +v.toPrecision(6)) : `"${String(v).replace(/"/g, '""')}"`)).join(','));
   return [cols.join(','), ...rows].join('\n') + '\n';
 }
 
-/** Prints the Markdown tables and writes --json / --csv / --md. */
-function writeOutputs(rep) {
+/** Prints the Markdown tables and writes --json / --csv / --md / --html. */
+async function writeOutputs(rep) {
   const md = markdown(rep);
   console.log('\n' + md);
   if (rep.machine.uptimeAfter) console.log(`after: ${rep.machine.uptimeAfter}`);
   if (opts.json) writeFileSync(opts.json, JSON.stringify(rep, null, 2) + '\n');
   if (opts.csv) writeFileSync(opts.csv, csv(rep));
   if (opts.md) writeFileSync(opts.md, md);
+  if (opts.html) {
+    const { benchHtml } = await import('./html.mjs');
+    writeFileSync(opts.html, await benchHtml(rep));
+  }
 }
 
-writeOutputs(report);
+await writeOutputs(report);

@@ -12,6 +12,8 @@ export const workloads = [
   { id: 'vgg16-conv3_1', title: 'VGG-16 conv3_1 (56x56x128 -> 256, 3x3)', kind: 'conv', h: 56, w: 56, cin: 128, cout: 256, kh: 3, kw: 3, pad: 1, stride: 1 },
   { id: 'resnet50-3x3', title: 'ResNet-50 3x3 (28x28x128 -> 128)', kind: 'conv', h: 28, w: 28, cin: 128, cout: 128, kh: 3, kw: 3, pad: 1, stride: 1 },
   { id: 'alexnet-conv2', title: 'AlexNet conv2 (27x27x96 -> 256, 5x5, ungrouped)', kind: 'conv', h: 27, w: 27, cin: 96, cout: 256, kh: 5, kw: 5, pad: 2, stride: 1 },
+  // FC 4096x4096 at batch 1 (VGG/AlexNet fc7): only the sparse suite's CSR part uses it by default.
+  { id: 'fc-4096', title: 'FC 4096x4096 (batch 1)', kind: 'gemm', m: 1, n: 4096, k: 4096, sparseOnly: true },
   { id: 'lenet5-conv1', title: 'LeNet-5 conv1 (28x28x1 -> 20, 5x5)', kind: 'conv', h: 28, w: 28, cin: 1, cout: 20, kh: 5, kw: 5, pad: 0, stride: 1 },
 ];
 

@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { CliError, unknownName } from './args.js';
 
 /** Suites of bench/run.js. */
-export const BENCH_SUITES = ['kernels', 'peers', 'all'] as const;
+export const BENCH_SUITES = ['kernels', 'sparse', 'binary', 'peers', 'all'] as const;
 
 /** Where bench/run.js is in a source checkout, relative to this file (dist/cli/ or src/cli/). */
 export const BENCH_SCRIPT = fileURLToPath(new URL('../../bench/run.js', import.meta.url));
@@ -31,7 +31,7 @@ export interface BenchCommandOptions {
   workload?: string;
   /** What to print on stdout: the harness's own tables, or its JSON / CSV report. */
   format: 'text' | 'json' | 'csv';
-  /** Also write bench.json, bench.csv and bench.md to this directory. */
+  /** Also write bench.json, bench.csv, bench.md and bench.html (the offline HTML/SVG report) to this directory. */
   out?: string;
   quiet: boolean;
   /** The harness script (default {@link BENCH_SCRIPT}). */
@@ -51,8 +51,8 @@ export function runBench(o: BenchCommandOptions): { stdout: string; written: str
   const args = [script, '--suite', o.suite, ...(o.quick ? ['--quick'] : []), ...(o.workload ? ['--workload', o.workload] : [])];
   const tmp = o.format !== 'text' ? mkdtempSync(join(tmpdir(), 'macflow-bench-')) : undefined;
   const report = tmp ? join(tmp, `bench.${o.format}`) : undefined;
-  const written = o.out ? (['json', 'csv', 'md'] as const).map((x) => join(o.out!, `bench.${x}`)) : [];
-  if (o.out) args.push('--json', written[0], '--csv', written[1], '--md', written[2]);
+  const written = o.out ? (['json', 'csv', 'md', 'html'] as const).map((x) => join(o.out!, `bench.${x}`)) : [];
+  if (o.out) args.push('--json', written[0], '--csv', written[1], '--md', written[2], '--html', written[3]);
   // With --out, the stdout report is a copy of the file written there.
   const target = report && o.out ? written[o.format === 'json' ? 0 : 1] : report;
   if (report && !o.out) args.push(`--${o.format}`, report);

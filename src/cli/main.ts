@@ -138,17 +138,19 @@ ${COMMON}`,
   bench: `Usage: macflow bench [options]
 
 Runs the benchmark harness bench/run.js (benny) on this machine: every macflow build on GEMM and
-conv workloads (kernels), onnxruntime-web and tfjs-backend-wasm (peers), or both side by side
-(all), with machine line, build, threads, first-run time and median / spread per case. The harness
+conv workloads (kernels), dense vs zero-skip across activation densities and dense vs CSR across
+weight densities (sparse), binary / ternary vs int8 (binary), onnxruntime-web and
+tfjs-backend-wasm (peers), or everything side by side (all), with machine line, build, threads,
+first-run time and median / spread per case. The harness
 is in the source checkout only (npm run bench there); an installed package says how to get it.
 
 Options:
-  --suite <kernels|peers|all>  which cases (default all)
+  --suite <kernels|sparse|binary|peers|all>  which cases (default all)
   --quick           few samples, for smoke tests
   --workload <ids>  comma-separated workload ids of bench/workloads.mjs (default all)
   --json            print the JSON report on stdout (the harness's tables go to stderr)
   --csv             print the CSV report on stdout
-  --out <dir>       write bench.json, bench.csv and bench.md to <dir>
+  --out <dir>       write bench.json, bench.csv, bench.md and bench.html to <dir>
   --quiet           with --json / --csv, nothing on stderr
   -h, --help        this help`,
   schema: `Usage: macflow schema [demo|simulate|summary|trace]

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
+import { findAll, parseXml } from '../helpers/xml.js';
 
 const run = promisify(execFile);
 const script = fileURLToPath(new URL('../../bench/run.js', import.meta.url));
@@ -65,5 +66,58 @@ describe('bench/run.js --quick --suite kernels', () => {
     }
     expect(readFileSync(md, 'utf8')).toContain('| macflow simd |');
     expect(readFileSync(csv, 'utf8').split('\n')[0]).toMatch(/^workload,case,/);
+  }, 60_000);
+});
+
+interface SparseResult extends Result {
+  part: 'zeroSkip' | 'csr';
+  density: number;
+  densityKind: 'activation' | 'weight';
+  baseline?: boolean;
+  speedupVsDense: number;
+  rmePct: number;
+}
+
+describe('bench/run.js --quick --suite sparse', () => {
+  it('times dense vs zero-skip and dense vs CSR per density and writes a well-formed HTML report', async () => {
+    const json = join(dir, 'sparse.json');
+    const html = join(dir, 'sparse.html');
+    const csv = join(dir, 'sparse.csv');
+    await run(process.execPath, [script, '--quick', '--suite', 'sparse', '--workload', 'lenet5-conv1', '--json', json, '--csv', csv, '--html', html], { timeout: 50_000 });
+    const rep = JSON.parse(readFileSync(json, 'utf8'));
+    expect(rep.suite).toBe('sparse');
+    expect(typeof rep.machine.cpu).toBe('string');
+    expect(rep.isas).toEqual(['simd']);
+
+    const results: SparseResult[] = rep.results;
+    expect(results.filter((r) => r.error)).toEqual([]);
+    const cases = (part: string, d: number): string[] => results.filter((r) => r.part === part && r.density === d).map((r) => r.case);
+    for (const d of [1, 0.5, 0.1]) expect(cases('zeroSkip', d)).toEqual(['dense-simd', 'zeroskip-simd']);
+    for (const d of [1, 0.1]) expect(cases('csr', d)).toEqual(['dense-simd', 'csr-simd']);
+    for (const r of results) {
+      expect(r.workload).toBe('lenet5-conv1');
+      expect(r.densityKind).toBe(r.part === 'zeroSkip' ? 'activation' : 'weight');
+      expect(r.ms).toBeGreaterThan(0);
+      expect(r.gops).toBeGreaterThan(0);
+      expect(r.samples).toBeGreaterThan(0);
+      expect(Number.isFinite(r.rmePct)).toBe(true);
+      expect(r.firstRun!.firstMs).toBeGreaterThanOrEqual(r.firstRun!.firstCallMs);
+      // speedup = the group's dense median / this median
+      const base = results.find((b) => b.baseline && b.part === r.part && b.density === r.density)!;
+      expect(r.speedupVsDense).toBeCloseTo(base.ms / r.ms, 9);
+    }
+    expect(readFileSync(csv, 'utf8').split('\n')[0]).toMatch(/^workload,case,label,kind,isa,macs,.*,error,part,density,densityKind,speedupVsDense$/m);
+
+    const doc = parseXml(readFileSync(html, 'utf8'));
+    const svgs = findAll(doc, 'svg');
+    // throughput bars for both parts, speedup-vs-density for both parts
+    expect(svgs).toHaveLength(4);
+    expect(findAll(doc, 'rect', 'bar').length).toBeGreaterThanOrEqual(results.length);
+    const ideal = findAll(doc, 'polyline', 'line').filter((l) => l.attrs['data-name'] === 'ideal 1/density');
+    expect(ideal).toHaveLength(2);
+    // one point per sparse (non-baseline) case
+    expect(findAll(doc, 'circle', 'point')).toHaveLength(results.filter((r) => !r.baseline).length);
+    // the table: one row per case
+    expect(findAll(doc, 'tr').length).toBe(results.length + 1);
   }, 60_000);
 });

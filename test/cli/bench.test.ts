@@ -27,6 +27,7 @@ describe('macflow bench', () => {
     expect(JSON.parse(readFileSync(join(out, 'bench.json'), 'utf8'))).toEqual(rep);
     expect(readFileSync(join(out, 'bench.csv'), 'utf8')).toMatch(/^workload,case,label,kind,isa,macs,ms,gops/);
     expect(existsSync(join(out, 'bench.md'))).toBe(true);
+    expect(readFileSync(join(out, 'bench.html'), 'utf8')).toMatch(/^<!DOCTYPE html>/);
     expect(r.stderr).toMatch(/LeNet-5 conv1/); // the harness's own tables go to stderr
     expect(r.stderr).toMatch(/wrote .*bench\.json/);
   });
@@ -48,7 +49,7 @@ describe('macflow bench', () => {
 
   it('bad arguments exit 2 with a message before anything runs', async () => {
     const cases: [string[], RegExp][] = [
-      [['bench', '--suite', 'fast'], /unknown suite 'fast'.*Known suites: kernels, peers, all\./],
+      [['bench', '--suite', 'fast'], /unknown suite 'fast'.*Known suites: kernels, sparse, binary, peers, all\./],
       [['bench', '--json', '--csv'], /--json and --csv exclude each other/],
       [['bench', '--workers', '2'], /Unknown option '--workers'/],
       [['bench', 'extra'], /unexpected argument 'extra'/],
