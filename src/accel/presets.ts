@@ -45,6 +45,21 @@ export const SEED_FP8_FP16_CHIP = Object.freeze({
   derived: Object.freeze({ fp16MacsPerCycle: 750, fp8MacsPerCycle: 1500 }),
 });
 
+/** The seed's FP8/FP16 chip in FP8 mode (see the `seed-fp8-fp16` preset below for the sources). */
+const SEED_FP8_MODE = Object.freeze({
+  schemaVersion: 1,
+  name: 'seed-fp8-fp16 (seed tutorial FP8/FP16 chip in FP8 mode: 372 kB SRAM, 200 MHz, ~1500 FP8 MACs/cycle from its TFLOPS/W table; WS 30x50, 124/124/124 kB, FP16 psums, 64-bit bus assumed by us)',
+  dataflow: 'ws',
+  array: { rows: 30, cols: 50 },
+  sramKB: { ifmap: 124, filter: 124, ofmap: 124 },
+  wordBytes: 2,
+  precision: { weights: 8, activations: 8, psum: 16 },
+  clockMHz: 200,
+  dram: { bandwidth: 4, interface: 'calc' },
+  gating: false,
+  params: {},
+}) as ArchSpec;
+
 /** SCALE-Sim's presets, resolved (every field present). */
 export const ARCH_PRESETS: Readonly<Record<'scale' | 'eyeriss' | 'google' | 'eyeriss-rs' | 'zasca' | 'seed-fp8-fp16' | 'seed-fp8-fp16-fp16mode', Readonly<ArchSpec>>> = Object.freeze({
   /** SCALE-Sim `scale.cfg`: 32 x 32 output stationary, 64 kB per SRAM, 10 words/cycle. Clock 200 MHz assumed. */
@@ -138,31 +153,12 @@ export const ARCH_PRESETS: Readonly<Record<'scale' | 'eyeriss' | 'google' | 'eye
    * Energy through the table's precision rule is integer-multiplier scaling (8x8/16x16 = 1/4 of a
    * 16-bit MAC), while the slide's FP8/FP16 efficiency ratio is ~2: read it as our model, not the chip's.
    */
-  'seed-fp8-fp16': Object.freeze({
-    schemaVersion: 1,
-    name: 'seed-fp8-fp16 (seed tutorial FP8/FP16 chip in FP8 mode: 372 kB SRAM, 200 MHz, ~1500 FP8 MACs/cycle from its TFLOPS/W table; WS 30x50, 124/124/124 kB, FP16 psums, 64-bit bus assumed by us)',
-    dataflow: 'ws',
-    array: { rows: 30, cols: 50 },
-    sramKB: { ifmap: 124, filter: 124, ofmap: 124 },
-    wordBytes: 2,
-    precision: { weights: 8, activations: 8, psum: 16 },
-    clockMHz: 200,
-    dram: { bandwidth: 4, interface: 'calc' },
-    gating: false,
-    params: {},
-  }) as ArchSpec,
+  'seed-fp8-fp16': SEED_FP8_MODE,
   /** The same chip in FP16 mode: ~750 FP16 MACs/cycle (derived), a 30 x 25 array (our shape), FP16 everywhere; other assumptions as `seed-fp8-fp16`. */
   'seed-fp8-fp16-fp16mode': Object.freeze({
-    schemaVersion: 1,
+    ...SEED_FP8_MODE,
     name: 'seed-fp8-fp16-fp16mode (seed tutorial FP8/FP16 chip in FP16 mode: 372 kB SRAM, 200 MHz, ~750 FP16 MACs/cycle from its TFLOPS/W table; WS 30x25, 124/124/124 kB, 64-bit bus assumed by us)',
-    dataflow: 'ws',
     array: { rows: 30, cols: 25 },
-    sramKB: { ifmap: 124, filter: 124, ofmap: 124 },
-    wordBytes: 2,
     precision: { weights: 16, activations: 16, psum: 16 },
-    clockMHz: 200,
-    dram: { bandwidth: 4, interface: 'calc' },
-    gating: false,
-    params: {},
   }) as ArchSpec,
 });
