@@ -73,6 +73,26 @@ describe('parseOnnxModel', () => {
     expectError(() => parseOnnxModel(lenet(), { inputShape: [1, 32, 32] }), ShapeError, 'rank 3', 'rank 4');
   });
 
+  it('symbolic input dims need inputShape (ShapeError naming the fix); with it, auto_pad SAME_UPPER conv parses', () => {
+    // Hand-written protobuf: the encoder writes only dim_value, this needs a dim_param.
+    const te = new TextEncoder();
+    const ld = (no: number, body: number[] | Uint8Array): number[] => [(no << 3) | 2, body.length, ...body];
+    const s = (no: number, v: string) => ld(no, te.encode(v));
+    const dimV = (v: number) => ld(1, [0x08, v]);
+    const dimP = (v: string) => ld(1, s(2, v));
+    const shape = [...dimP('batch'), ...dimV(3), ...dimV(8), ...dimV(8)];
+    const input = [...s(1, 'x'), ...ld(2, ld(1, [0x08, 1, ...ld(2, shape)]))];
+    const w = [0x08, 4, 0x08, 3, 0x08, 3, 0x08, 3, 0x10, 1, ...s(8, 'w')];
+    const autoPad = [...s(1, 'auto_pad'), ...s(4, 'SAME_UPPER'), 0xa0, 0x01, 3];
+    const strides = [...s(1, 'strides'), 0x40, 2, 0x40, 2, 0xa0, 0x01, 7];
+    const node = [...s(1, 'x'), ...s(1, 'w'), ...s(2, 'y'), ...s(3, 'conv'), ...s(4, 'Conv'), ...ld(5, autoPad), ...ld(5, strides)];
+    const graph = [...ld(1, node), ...s(2, 'sym'), ...ld(5, w), ...ld(11, input)];
+    const bytes = Uint8Array.from([0x08, 8, ...ld(7, graph)]);
+    expectError(() => parseOnnxModel(bytes), ShapeError, "graph input 'x'", 'symbolic dims [?, 3, 8, 8]', '--input-shape');
+    const [l] = parseOnnxModel(bytes, { inputShape: [2, 3, 8, 8] }).layers;
+    expect([l.name, l.N, l.C, l.M, l.E, l.F, l.macs]).toEqual(['conv', 2, 3, 4, 4, 4, 2 * 4 * 16 * 27]);
+  });
+
   it('grouped, strided, padded conv; Reshape with a constant shape; Add broadcasting; MatMulInteger', () => {
     const bytes = buildModel({
       nodes: [
