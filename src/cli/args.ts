@@ -50,6 +50,13 @@ export function readTextFile(path: string, what: string): string {
   return readFileSync(path, 'utf8');
 }
 
+/** Reads a binary file (existence and file-ness checked, as readTextFile). */
+export function readBinaryFile(path: string, what: string): Uint8Array {
+  if (!existsSync(path)) throw new CliError(`${what} file '${path}' not found. Check the path (relative paths start from ${process.cwd()}).`);
+  if (!statSync(path).isFile()) throw new CliError(`${what} '${path}' is a directory, not a file.`);
+  return new Uint8Array(readFileSync(path));
+}
+
 /** Parses JSON text, turning a syntax error into a CliError naming the file, line and column. */
 export function parseJsonFile(text: string, path: string, what: string): unknown {
   try {

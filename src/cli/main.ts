@@ -84,14 +84,15 @@ memory and the kernel registry.
 Options:
   --isa <scalar|simd|relaxed>   force a build
 ${COMMON}`,
-  simulate: `Usage: macflow simulate [network | topology.csv] [options]
+  simulate: `Usage: macflow simulate [network | topology.csv | model.onnx] [options]
 
 Models every conv/fc layer of a network on an accelerator and prints per-layer and total cycles,
 utilisation and energy for each dataflow side by side.
 
 Arguments:
   network            a built-in network: ${Object.keys(TOPOLOGIES).join(', ')} (default vgg16),
-                     or a SCALE-Sim topology .csv (conv or GEMM form)
+                     or a SCALE-Sim topology .csv (conv or GEMM form), or an ONNX model .onnx
+                     (Conv/ConvInteger/QLinearConv, Gemm, MatMul* layers; shapes inferred)
 Options:
   --arch <a>         preset ${Object.keys(ARCH_PRESETS).join(', ')} (default zasca), an arch .json
                      file (ARCH_SCHEMA) or a SCALE-Sim .cfg file
@@ -105,6 +106,7 @@ Options:
                      inputs at the densities, zero-skip counted exactly on them
   --seed <n>         seed of the synthetic inputs (default 1)
   --batch <n>        images per run (default 1)
+  --input-shape <s>  ONNX graph input shape, e.g. 1x3x224x224 (for models with symbolic dims)
   --csv              print CSV: SCALE-Sim COMPUTE_REPORT columns first, then macflow's
 ${COMMON}
 --out DIR writes, as layers finish: layers.jsonl and COMPUTE_REPORT_<dataflow>.csv (SCALE-Sim
@@ -163,7 +165,7 @@ const COMMON_OPTS = { json: { type: 'boolean' }, out: { type: 'string' }, quiet:
 const OPTIONS: Record<Command, Spec> = {
   demo: { ...COMMON_OPTS, isa: { type: 'string' }, runs: { type: 'string' }, seed: { type: 'string' } },
   info: { ...COMMON_OPTS, isa: { type: 'string' } },
-  simulate: { ...COMMON_OPTS, arch: { type: 'string' }, dataflow: { type: 'string' }, density: { type: 'string' }, 'weight-density': { type: 'string' }, data: { type: 'string' }, seed: { type: 'string' }, batch: { type: 'string' }, csv: { type: 'boolean' } },
+  simulate: { ...COMMON_OPTS, arch: { type: 'string' }, 'input-shape': { type: 'string' }, dataflow: { type: 'string' }, density: { type: 'string' }, 'weight-density': { type: 'string' }, data: { type: 'string' }, seed: { type: 'string' }, batch: { type: 'string' }, csv: { type: 'boolean' } },
   summary: { ...COMMON_OPTS, csv: { type: 'boolean' } },
   trace: { ...COMMON_OPTS, 'seed-example': { type: 'boolean' }, input: { type: 'string' }, kernel: { type: 'string' }, stride: { type: 'string' }, values: { type: 'string' }, density: { type: 'string' }, seed: { type: 'string' }, variant: { type: 'string' }, 'max-cycles': { type: 'string' } },
   bench: { ...COMMON_OPTS, suite: { type: 'string' }, quick: { type: 'boolean' }, workload: { type: 'string' }, csv: { type: 'boolean' } },
@@ -247,6 +249,7 @@ async function main(argv: string[]): Promise<void> {
       if (out) writeFileSync(join(out, 'layers.jsonl'), '');
       const r: SimulateResult = runSimulate({
         network: pos[0] ?? 'vgg16',
+        inputShape: str('input-shape'),
         arch: str('arch') ?? 'zasca',
         dataflows,
         density: str('density'),

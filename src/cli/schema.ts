@@ -89,7 +89,7 @@ export const SIMULATE_OUTPUT_SCHEMA: JsonSchema = {
   ...obj({
     ...header('simulate'),
     reportSchemaVersion: { type: 'integer', minimum: 1 },
-    network: obj({ name: str, source: { type: 'string', enum: ['built-in', 'topology-csv'] }, description: str, layers: count }),
+    network: obj({ name: str, source: { type: 'string', enum: ['built-in', 'topology-csv', 'onnx'] }, description: str, layers: count }),
     batch: { type: 'integer', minimum: 1 },
     seed: count,
     densities: obj({ from: { type: 'string', enum: ['default', 'flag', 'file'] }, data: { type: 'string', enum: ['assumed', 'synthetic'] }, file: str }, ['from', 'data']),

@@ -1,11 +1,11 @@
 /**
- * `macflow simulate <network | topology.csv> --arch <preset | arch.json | scale.cfg>`: per-layer and
+ * `macflow simulate <network | topology.csv | model.onnx> --arch <preset | arch.json | scale.cfg>`: per-layer and
  * total accelerator reports for one or more dataflows side by side (by default the arch's own, and
  * for FEIE both ZASCAD dense and ZASCAS zero-skipping). Layers are simulated one by one, so results
  * can be written to --out as each layer finishes.
  * @module
  */
-import { extname } from 'node:path';
+import { basename, extname } from 'node:path';
 import { ARCH_PRESETS } from '../accel/presets.js';
 import { DATAFLOWS } from '../accel/dataflows.js';
 import { resolveArch } from '../accel/schema.js';
@@ -13,8 +13,9 @@ import { parseScaleSimConfig, parseTopology } from '../accel/scalesim.js';
 import { convLayer, networkTotals, simulate, REPORT_SCHEMA_VERSION, type LayerReport, type NetworkReport } from '../accel/simulate.js';
 import type { AccelLayer, ArchInput, ArchSpec, SimulationData } from '../accel/types.js';
 import { MacflowError } from '../errors.js';
+import { parseOnnxModel } from '../nets/onnx.js';
 import { TOPOLOGIES, topologyData, topologyLayers, type Topology } from '../nets/topologies.js';
-import { CliError, densityValue, isNumeric, parseJsonFile, readTextFile, seededRandom, unknownName } from './args.js';
+import { CliError, densityValue, readBinaryFile, isNumeric, parseJsonFile, readTextFile, seededRandom, unknownName } from './args.js';
 import type { Progress } from './progress.js';
 
 /** Version of the CLI's JSON output (simulate, summary and trace); see `CLI_OUTPUT_SCHEMAS`. */
@@ -22,8 +23,10 @@ export const CLI_SCHEMA_VERSION = 1;
 
 /** Options of {@link runSimulate}. */
 export interface SimulateCommandOptions {
-  /** Built-in network name or a SCALE-Sim topology CSV path. */
+  /** Built-in network name, a SCALE-Sim topology CSV path or an ONNX model (.onnx) path. */
   network: string;
+  /** `--input-shape`: the ONNX graph input shape, e.g. `1x3x224x224` (for symbolic dims). */
+  inputShape?: string;
   /** Preset name, an arch JSON file or a SCALE-Sim .cfg file. */
   arch: string;
   /** Dataflows to run (keys of DATAFLOWS); default: the arch's own (+ its FEIE partner). */
@@ -56,7 +59,7 @@ export interface SimulateResult {
   schemaVersion: number;
   command: 'simulate';
   reportSchemaVersion: number;
-  network: { name: string; source: 'built-in' | 'topology-csv'; description: string; layers: number };
+  network: { name: string; source: 'built-in' | 'topology-csv' | 'onnx'; description: string; layers: number };
   batch: number;
   seed: number;
   /** Where the densities came from: `'default'` (dense unless recorded), `'flag'` (--density D), `'file'` (per-layer file). */
@@ -85,7 +88,7 @@ export function loadArch(spec: string): ArchSpec {
 
 interface Workload {
   name: string;
-  source: 'built-in' | 'topology-csv';
+  source: 'built-in' | 'topology-csv' | 'onnx';
   description: string;
   layers: AccelLayer[];
   /** Recorded densities (built-ins), else undefined per layer. */
@@ -98,14 +101,37 @@ function withBatch(l: AccelLayer, batch: number): AccelLayer {
   return convLayer(l.name, [batch, l.H, l.W, l.C], [l.M, l.R, l.S, l.Cg], { strides: l.strides, dilations: l.dilations, pads: l.pads, groups: l.groups });
 }
 
-/** A built-in network by name or a SCALE-Sim topology CSV by path. */
-export function loadWorkload(spec: string, batch: number): Workload {
+/** Parses `--input-shape 1x3x224x224`. */
+export function parseInputShape(v: string): number[] {
+  const dims = v.split(/[x,]/i).map((d) => d.trim());
+  if (dims.length === 0 || dims.some((d) => !/^[1-9][0-9]{0,9}$/.test(d))) throw new CliError(`--input-shape '${v}' must be positive whole dimensions joined by 'x', e.g. 1x3x224x224.`);
+  return dims.map(Number);
+}
+
+/** An ONNX model by path: its conv / FC / GEMM layers (batch kept unless --batch differs from 1). */
+function loadOnnx(spec: string, batch: number, inputShape?: string): Workload {
+  const bytes = readBinaryFile(spec, 'ONNX model');
+  let layers: AccelLayer[];
+  let name: string;
+  try {
+    ({ name, layers } = parseOnnxModel(bytes, { file: basename(spec), inputShape: inputShape === undefined ? undefined : parseInputShape(inputShape) }));
+  } catch (e) {
+    if (e instanceof MacflowError) throw new CliError(`ONNX model '${spec}': ${e.message}`);
+    throw e;
+  }
+  if (layers.length === 0) throw new CliError(`ONNX model '${spec}' has no Conv, Gemm or MatMul node to simulate.`);
+  return { name, source: 'onnx', description: `ONNX model ${spec}`, layers: batch === 1 ? layers : layers.map((l) => withBatch(l, batch)), data: layers.map(() => undefined) };
+}
+
+/** A built-in network by name, a SCALE-Sim topology CSV or an ONNX model by path. */
+export function loadWorkload(spec: string, batch: number, inputShape?: string): Workload {
   const names = Object.keys(TOPOLOGIES);
   if (spec in TOPOLOGIES) {
     const topo: Topology = TOPOLOGIES[spec as keyof typeof TOPOLOGIES];
     return { name: topo.name, source: 'built-in', description: topo.source, layers: topologyLayers(topo, batch), data: topologyData(topo) };
   }
-  if (extname(spec).toLowerCase() !== '.csv') throw unknownName('network', spec, names, 'Or pass a SCALE-Sim topology .csv file.');
+  if (extname(spec).toLowerCase() === '.onnx') return loadOnnx(spec, batch, inputShape);
+  if (extname(spec).toLowerCase() !== '.csv') throw unknownName('network', spec, names, 'Or pass a SCALE-Sim topology .csv file or an ONNX .onnx model.');
   const text = readTextFile(spec, 'topology');
   let layers: AccelLayer[];
   try {
@@ -167,7 +193,7 @@ export function resolveDataflows(list: readonly string[] | undefined, arch: Arch
 export function runSimulate(o: SimulateCommandOptions): SimulateResult {
   const arch = loadArch(o.arch);
   const dataflows = resolveDataflows(o.dataflows, arch);
-  const w = loadWorkload(o.network, o.batch);
+  const w = loadWorkload(o.network, o.batch, o.inputShape);
   const names = w.layers.map((l) => l.name);
   let from: SimulateResult['densities']['from'] = 'default';
   let perLayer: (number | undefined)[] = w.data.map((d) => d?.inputDensity);

@@ -16,3 +16,5 @@ export {
   runNetwork, calibrateGraph, AUTO_ZERO_SKIP_FRACTION,
   type RunNetworkOptions, type NetworkRun, type LayerRun, type NetworkAcceleratorReport, type CalibrateGraphOptions,
 } from './run.js';
+export { parseOnnxModel, ONNX_SUPPORTED_OPS, ONNX_MAX_DIM, type ParseOnnxOptions, type OnnxModel } from './onnx.js';
+export { protoFields, protoVarint, protoInt64, protoPackedInt64s, type ProtoField } from './protobuf.js';

@@ -1,7 +1,7 @@
 /**
  * Reads the ONNX backend conformance tests shipped by Debian's libonnx-testdata
  * (/usr/share/libonnx-testdata/data/node/<test>/): the node's attributes from model.onnx and the
- * input/output TensorProtos. A minimal protobuf wire-format reader; test-only.
+ * input/output TensorProtos, with the shared protobuf reader of src/nets/protobuf.ts.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -9,57 +9,9 @@ import { expect } from 'vitest';
 
 export const ONNX_NODE_TESTS = '/usr/share/libonnx-testdata/data/node';
 
-type Field = { no: number; wire: number; value: number | bigint | Uint8Array };
+import { protoFields as fields, protoInt64 as i64, protoPackedInt64s, type ProtoField as Field } from '../../src/nets/protobuf.js';
 
-function varint(b: Uint8Array, pos: { p: number }): bigint {
-  let result = 0n;
-  let shift = 0n;
-  for (;;) {
-    const byte = b[pos.p++];
-    result |= BigInt(byte & 0x7f) << shift;
-    if (!(byte & 0x80)) return result;
-    shift += 7n;
-  }
-}
-
-function fields(b: Uint8Array): Field[] {
-  const out: Field[] = [];
-  const pos = { p: 0 };
-  while (pos.p < b.length) {
-    const key = Number(varint(b, pos));
-    const no = key >>> 3;
-    const wire = key & 7;
-    if (wire === 0) out.push({ no, wire, value: varint(b, pos) });
-    else if (wire === 1) {
-      out.push({ no, wire, value: b.subarray(pos.p, pos.p + 8) });
-      pos.p += 8;
-    } else if (wire === 2) {
-      const len = Number(varint(b, pos));
-      out.push({ no, wire, value: b.subarray(pos.p, pos.p + len) });
-      pos.p += len;
-    } else if (wire === 5) {
-      out.push({ no, wire, value: b.subarray(pos.p, pos.p + 4) });
-      pos.p += 4;
-    } else throw new Error(`unsupported protobuf wire type ${wire}`);
-  }
-  return out;
-}
-
-/** int64 varints as numbers (two's complement for negatives). */
-const i64 = (v: bigint) => Number(BigInt.asIntN(64, v));
-
-function packedVarints(f: Field[], no: number): number[] {
-  const out: number[] = [];
-  for (const x of f.filter((x) => x.no === no)) {
-    if (x.wire === 0) out.push(i64(x.value as bigint));
-    else {
-      const pos = { p: 0 };
-      const b = x.value as Uint8Array;
-      while (pos.p < b.length) out.push(i64(varint(b, pos)));
-    }
-  }
-  return out;
-}
+const packedVarints = (f: Field[], no: number): number[] => protoPackedInt64s(f, no).map(Number);
 
 export interface OnnxTensor {
   dims: number[];
