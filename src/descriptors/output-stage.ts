@@ -23,7 +23,7 @@ export interface Requantize {
    * Fused activation: `'relu'` clamps at real 0, `{ min, max }` at real bounds (e.g. ReLU6 =
    * `{ min: 0, max: 6 }`), `{ qmin, qmax }` at quantised bounds. Default: none (dtype range).
    */
-  activation?: 'none' | 'relu' | { min?: number; max?: number } | { qmin?: number; qmax?: number };
+  activation?: FusedActivation;
 }
 
 /** Integer arithmetic parameters shared by conv2d, dense and matmul. */
@@ -130,10 +130,23 @@ export function resolveOutputStage(op: string, params: QuantParams, channels: nu
       throw new QuantError(op, `the requantisation multiplier xScale*wScale/yScale = ${fmt(multipliers[i])} for channel ${i} is not representable in float32.`, 'use scales of sensible magnitude (the multiplier should be between 1e-30 and 1e30).');
     }
   }
+  const [qmin, qmax] = resolveActivation(op, rq.activation, ys, yZeroPoint, outputDtype);
+  return { xZeroPoint, wZeroPoints, bias, requant: { multipliers, yZeroPoint, qmin, qmax, outputDtype } };
+}
+
+/** A fused activation: none, ReLU, real bounds or quantised bounds. */
+export type FusedActivation = 'none' | 'relu' | { min?: number; max?: number } | { qmin?: number; qmax?: number };
+
+/**
+ * Resolves a fused activation to the quantised clamp [qmin, qmax] of an output with scale
+ * `yScale` and zero point `yZeroPoint`: `'relu'` clamps at real 0, `{ min, max }` at real bounds
+ * (rounded half to even, kept inside the dtype), `{ qmin, qmax }` at quantised bounds.
+ */
+export function resolveActivation(op: string, activation: FusedActivation | undefined, yScale: number, yZeroPoint: number, outputDtype: 'uint8' | 'int8'): [number, number] {
   const [lo, hi] = qrange(outputDtype);
   let qmin = lo;
   let qmax = hi;
-  const act = rq.activation ?? 'none';
+  const act = activation ?? 'none';
   if (act === 'relu') qmin = Math.max(lo, yZeroPoint);
   else if (typeof act === 'object' && act !== null) {
     const a = act as { min?: number; max?: number; qmin?: number; qmax?: number };
@@ -145,14 +158,14 @@ export function resolveOutputStage(op: string, params: QuantParams, channels: nu
         const v = a[k];
         if (v !== undefined && (typeof v !== 'number' || !Number.isFinite(v))) throw new QuantError(op, `activation.${k} = ${fmt(v)} is not a finite number.`, 'pass real-valued clamp bounds, e.g. { min: 0, max: 6 } for ReLU6.');
       }
-      if (a.min !== undefined) qmin = Math.min(hi, Math.max(lo, yZeroPoint + roundHalfEven(a.min / ys)));
-      if (a.max !== undefined) qmax = Math.min(hi, Math.max(lo, yZeroPoint + roundHalfEven(a.max / ys)));
+      if (a.min !== undefined) qmin = Math.min(hi, Math.max(lo, yZeroPoint + roundHalfEven(a.min / yScale)));
+      if (a.max !== undefined) qmax = Math.min(hi, Math.max(lo, yZeroPoint + roundHalfEven(a.max / yScale)));
     }
   } else if (act !== 'none') {
     throw new ValueError(op, `activation = ${fmt(act)} is not known.`, "use 'none', 'relu', { min, max } (real) or { qmin, qmax } (quantised).");
   }
   if (qmin > qmax) throw new QuantError(op, `the clamp is empty: qmin ${qmin} > qmax ${qmax}.`, 'choose activation bounds with min <= max inside the output range.');
-  return { xZeroPoint, wZeroPoints, bias, requant: { multipliers, yZeroPoint, qmin, qmax, outputDtype } };
+  return [qmin, qmax];
 }
 
 /** Round half to even (banker's rounding), as ONNX and IEEE `nearest` do. */

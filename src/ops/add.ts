@@ -9,8 +9,9 @@
 import { QuantError, ShapeError, ValueError, fmt } from '../errors.js';
 import type { Engine, TensorLike } from '../runtime/engine.js';
 import type { Tensor } from '../runtime/tensor.js';
-import { roundHalfEven } from '../descriptors/output-stage.js';
-import { checkScale, checkZeroPoint, qrange } from './common.js';
+import { resolveActivation, type FusedActivation } from '../descriptors/output-stage.js';
+import type { AddRefParams } from '../reference/add.js';
+import { checkScale, checkZeroPoint } from './common.js';
 
 /** Quantisation of one operand of {@link add}: real = scale * (q - zeroPoint). */
 export interface AddOperandQuant {
@@ -31,22 +32,13 @@ export interface AddOptions {
   /** dtype of y. Default: a's dtype. */
   outputDtype?: 'int8' | 'uint8';
   /** Fused activation on y: `'relu'` clamps at real 0 (q >= yZeroPoint). Default `'none'`. */
-  activation?: 'none' | 'relu' | { min?: number; max?: number };
+  activation?: FusedActivation;
   /** Write into this tensor (outputDtype, shape of a). May be a or b itself. */
   out?: Tensor<'int8' | 'uint8'>;
 }
 
 /** The resolved parameters of one add (what the kernel and the reference take). @internal */
-export interface ResolvedAdd {
-  aZeroPoint: number;
-  bZeroPoint: number;
-  aRatio: number;
-  bRatio: number;
-  yZeroPoint: number;
-  qmin: number;
-  qmax: number;
-  outputDtype: 'int8' | 'uint8';
-}
+export type ResolvedAdd = AddRefParams;
 
 /** Validates {@link AddOptions} for operand dtypes and resolves the float32 ratios and the clamp. @internal */
 export function resolveAdd(op: string, options: AddOptions, aDtype: 'int8' | 'uint8', bDtype: 'int8' | 'uint8'): ResolvedAdd {
@@ -68,20 +60,7 @@ export function resolveAdd(op: string, options: AddOptions, aDtype: 'int8' | 'ui
   if (!Number.isFinite(aRatio) || !Number.isFinite(bRatio) || aRatio === 0 || bRatio === 0) {
     throw new QuantError(op, `the ratios a.scale / y.scale = ${fmt(aRatio)} and b.scale / y.scale = ${fmt(bRatio)} must be finite and non-zero in float32.`, 'use scales of sensible magnitude.');
   }
-  const [lo, hi] = qrange(outputDtype);
-  let qmin = lo;
-  let qmax = hi;
-  const act = options.activation ?? 'none';
-  if (act === 'relu') qmin = Math.max(lo, yZeroPoint);
-  else if (typeof act === 'object' && act !== null) {
-    for (const k of ['min', 'max'] as const) {
-      const v = act[k];
-      if (v !== undefined && (typeof v !== 'number' || !Number.isFinite(v))) throw new QuantError(op, `activation.${k} = ${fmt(v)} is not a finite number.`, 'pass real-valued bounds, e.g. { min: 0, max: 6 }.');
-    }
-    if (act.min !== undefined) qmin = Math.min(hi, Math.max(lo, yZeroPoint + roundHalfEven(act.min / ys)));
-    if (act.max !== undefined) qmax = Math.min(hi, Math.max(lo, yZeroPoint + roundHalfEven(act.max / ys)));
-  } else if (act !== 'none') throw new ValueError(op, `activation = ${fmt(act)} is not known.`, "use 'none', 'relu' or { min, max } (real).");
-  if (qmin > qmax) throw new QuantError(op, `the clamp is empty: qmin ${qmin} > qmax ${qmax}.`, 'choose activation bounds with min <= max inside the output range.');
+  const [qmin, qmax] = resolveActivation(op, options.activation, ys, yZeroPoint, outputDtype);
   return { aZeroPoint, bZeroPoint, aRatio, bRatio, yZeroPoint, qmin, qmax, outputDtype };
 }
 
