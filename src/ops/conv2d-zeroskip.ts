@@ -18,6 +18,7 @@
  * from the scatter itself otherwise; they are a property of the data, not of the kernel.
  * @module
  */
+import { alignUp } from '../runtime/memory.js';
 import { feieLayer, FEIE_DEFAULT_TILES, type FeieReport } from '../accel/feie.js';
 import { conv2dInfo, type Conv2DInfo, type Conv2DOptions } from '../descriptors/conv.js';
 import { resolveOutputStage, type OutputStage, type QuantParams } from '../descriptors/output-stage.js';
@@ -247,7 +248,6 @@ export function conv2dZeroSkip(engine: Engine, x: TensorLike<'int8' | 'uint8'>, 
   });
 }
 
-const align64 = (n: number) => Math.ceil(n / 64) * 64;
 
 /** Output pixels per block-sparse tile: a multiple of 6 (whole panels), A panels within {@link BLOCKSPARSE_TILE_BYTES}. */
 export function blockSparseTileRows(info: Conv2DInfo): number {
@@ -273,7 +273,7 @@ function runBlockSparse(
   const oihw = info.weightLayout === 'OIHW' && Cg > 1;
   const rows = blockSparseTileRows(info);
   const direct = !stage.requant && !nchw;
-  const pbBytes = align64(k.q8_conv_zs_packed_b_bytes(Mg, R, S, Cg));
+  const pbBytes = alignUp(k.q8_conv_zs_packed_b_bytes(Mg, R, S, Cg));
   const inputs: TensorLike[] = [];
   if (!nchw) inputs.push(x);
   if (!oihw) inputs.push(w);
@@ -291,14 +291,7 @@ function runBlockSparse(
     k.q8_conv_zs_work_bytes(rows, R, S, Cg), // 10: lowered panels + pair lists
     nchw ? N * EF * M * outBytes : 0, // 11: NHWC result before the transpose
   ];
-  const offs: number[] = [];
-  let total = 0;
-  for (const b of sizes) {
-    offs.push(total);
-    total += align64(b);
-  }
-  return engine.run(op, { inputs, scratch: [total], output: { dtype: outDtype, shape: info.yShape, out: outT } }, ({ inputs: ptrs, scratch: block, out }) => {
-    const sp = offs.map((o) => block[0] + o);
+  return engine.run(op, { inputs, scratch: sizes, output: { dtype: outDtype, shape: info.yShape, out: outT } }, ({ inputs: ptrs, scratch: sp, out }) => {
     const buf = () => engine.heap.memory.buffer;
     let xPtr: number;
     if (nchw) {

@@ -18,6 +18,7 @@
  * to pay that once per model instead of once per call.
  * @module
  */
+import { alignUp } from '../runtime/memory.js';
 import { WasmBlockOwner } from '../runtime/owned.js';
 import type { Conv2DInfo, Conv2DOptions, WeightLayout } from '../descriptors/conv.js';
 import { conv2dInfo, convWeightInfo } from '../descriptors/conv.js';
@@ -100,7 +101,6 @@ export class PackedConvWeights extends WasmBlockOwner {
   }
 }
 
-const align64 = (n: number) => Math.ceil(n / 64) * 64;
 
 interface WeightPlan {
   algorithm: 'im2col' | 'direct';
@@ -120,9 +120,9 @@ function chooseAlgorithm(op: string, requested: unknown, Cg: number, Mg: number)
 }
 
 function weightPlan(engine: Engine, algorithm: 'im2col' | 'direct', M: number, K: number, groups: number): WeightPlan {
-  if (algorithm === 'direct') return { algorithm, groupOffsets: [0], colSumsOffset: align64(M * K), bytes: M * K };
+  if (algorithm === 'direct') return { algorithm, groupOffsets: [0], colSumsOffset: alignUp(M * K), bytes: M * K };
   const Mg = M / groups;
-  const per = align64(engine.kernels.u8s8_gemm_packed_b_bytes(Mg, K));
+  const per = alignUp(engine.kernels.u8s8_gemm_packed_b_bytes(Mg, K));
   const groupOffsets = Array.from({ length: groups }, (_, g) => g * per);
   return { algorithm, groupOffsets, colSumsOffset: groups * per, bytes: groups * per + M * 4 };
 }
@@ -337,17 +337,7 @@ export function conv2d(engine: Engine, x: TensorLike<'int8' | 'uint8'>, w: Tenso
     tiles.accBytes, // 10: int32 tile
     nchw ? N * EF * M * outBytes : 0, // 11: NHWC result before the transpose
   ];
-  // One scratch block carved into 64-byte aligned pieces: one heap alloc/release pair per call
-  // instead of twelve (they were ~40% of a small layer's fixed per-call cost).
-  const scratchOffsets: number[] = [];
-  let scratchBytes = 0;
-  for (const b of scratchSizes) {
-    scratchOffsets.push(scratchBytes);
-    scratchBytes += align64(b);
-  }
-
-  return engine.run(op, { inputs, scratch: [scratchBytes], output: { dtype: outDtype, shape: info.yShape, out: params.out } }, ({ inputs: ptrs, scratch: block, out }) => {
-    const scratch = scratchOffsets.map((o) => block[0] + o);
+  return engine.run(op, { inputs, scratch: scratchSizes, output: { dtype: outDtype, shape: info.yShape, out: params.out } }, ({ inputs: ptrs, scratch, out }) => {
     const buf = () => engine.heap.memory.buffer;
     // x in NHWC
     let xPtr: number;

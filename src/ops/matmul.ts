@@ -6,7 +6,7 @@
 import { type OutputStage, type QuantParams, resolveOutputStage } from '../descriptors/output-stage.js';
 import { ShapeError, ValueError, fmt } from '../errors.js';
 import type { Engine, TensorLike } from '../runtime/engine.js';
-import { ALIGN } from '../runtime/memory.js';
+import { alignUp } from '../runtime/memory.js';
 import type { Tensor } from '../runtime/tensor.js';
 import { PackedWeights, type ResolvedWeights, type MatrixLayout, checkPlanFits, packedBytes, resolveWeights, weightsToS8 } from './packed.js';
 
@@ -69,14 +69,9 @@ export function runGemm(engine: Engine, job: GemmJob): Tensor<'int32' | 'int8' |
     plan.mult = N * 4;
   }
   if (stage.wZeroPoints) plan.wzp = N * 4;
-  // One scratch block carved into 64-byte aligned pieces: one allocation per call instead of
-  // eight (the heap's alloc/release pair dominates small calls).
-  const offsets: Record<string, number> = {};
-  let scratchBytes = 0;
-  for (const [name, bytes] of Object.entries(plan)) {
-    offsets[name] = scratchBytes;
-    scratchBytes += Math.ceil(bytes / ALIGN) * ALIGN;
-  }
+  // engine.run carves every temporary from one block (one heap allocation per call).
+  const names = Object.keys(plan);
+  const scratchBytes = names.reduce((t, n) => t + alignUp(plan[n]), 0);
   const outBytes = job.out ? 0 : M * N * (rq ? 1 : 4);
   const inBytes = engine.stageBytes(a) + (wt.kind === 'raw' ? wt.stageBytes : 0);
   const total = inBytes + scratchBytes + outBytes;
@@ -84,10 +79,9 @@ export function runGemm(engine: Engine, job: GemmJob): Tensor<'int32' | 'int8' |
   // Only now (the plan fits) transpose 'kn' host weights.
   const inputs: TensorLike[] = wt.kind === 'raw' ? [a, wt.nk()] : [a];
 
-  return engine.run(op, { inputs, scratch: [scratchBytes], output: { dtype: outDtype, shape: job.outShape, out: job.out } }, ({ inputs: ptrs, scratch: sp, out }) => {
+  return engine.run(op, { inputs, scratch: names.map((n) => plan[n]), output: { dtype: outDtype, shape: job.outShape, out: job.out } }, ({ inputs: ptrs, scratch: sp, out }) => {
     const k = engine.kernels;
-    const p: Record<string, number> = {};
-    for (const n in offsets) p[n] = sp[0] + offsets[n];
+    const p: Record<string, number> = Object.fromEntries(names.map((n, i) => [n, sp[i]]));
     const buf = engine.heap.memory.buffer; // no growth from here on: kernels never allocate
     const aPtr = ptrs[0];
 

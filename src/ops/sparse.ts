@@ -12,6 +12,7 @@
  * so on mixed data they gate rather than skip those MACs: the counts are the logical ones.
  * @module
  */
+import { alignUp } from '../runtime/memory.js';
 import { WasmBlockOwner } from '../runtime/owned.js';
 import { conv2dInfo, type Conv2DInfo, type Conv2DOptions } from '../descriptors/conv.js';
 import { resolveOutputStage, type OutputStage, type QuantParams } from '../descriptors/output-stage.js';
@@ -29,7 +30,6 @@ export const CSR_MAX_COLS = 65536;
 /** Columns per panel of packed FC weights (512 columns x 16 lanes x 2 bytes = 16 KiB of activations). */
 export const CSR_PANEL_COLS = 512;
 
-const align64 = (n: number) => Math.ceil(n / 64) * 64;
 const CSR_SLACK = 16;
 
 /** MAC counts of one sparse call. executed + skippedWeights + skippedZeros = dense. */
@@ -94,10 +94,10 @@ export class PackedCsrWeights extends WasmBlockOwner {
 
 function layoutOf(rows: number, cols: number, nnz: number, panels: number) {
   const rowPtr = 0;
-  const colIdx = align64(panels * (rows + 1) * 4);
+  const colIdx = alignUp(panels * (rows + 1) * 4);
   // 16 entries of zero slack after the last one (batch 1 reads whole 8-entry blocks).
-  const vals = colIdx + align64((nnz + CSR_SLACK) * 2);
-  const colCount = vals + align64((nnz + CSR_SLACK) * 2);
+  const vals = colIdx + alignUp((nnz + CSR_SLACK) * 2);
+  const colCount = vals + alignUp((nnz + CSR_SLACK) * 2);
   return { offsets: { rowPtr, colIdx, vals, colCount }, bytes: colCount + cols * 4 };
 }
 
@@ -220,7 +220,7 @@ function runSparse<D extends 'int32' | 'int8' | 'uint8'>(
   const names = Object.keys(job.scratch);
   const sizes = names.map((n) => job.scratch[n]);
   const layout = w.csr ? layoutOf(w.rows, w.cols, w.nnz, Math.ceil(w.cols / panelColsOf(w.cols, w.convShape !== undefined))) : undefined;
-  const total = job.inputs.reduce((a, x) => a + engine.stageBytes(x), 0) + sizes.reduce((a, b) => a + align64(b), 0) + (layout ? layout.bytes : 0) + (out ? 0 : job.outShape.reduce((a, b) => a * b, 1) * (rq ? 1 : 4));
+  const total = job.inputs.reduce((a, x) => a + engine.stageBytes(x), 0) + sizes.reduce((a, b) => a + alignUp(b), 0) + (layout ? layout.bytes : 0) + (out ? 0 : job.outShape.reduce((a, b) => a * b, 1) * (rq ? 1 : 4));
   checkPlanFits(engine, job.op, total, false, `${job.op} of ${fmt(w.rows)} x ${fmt(w.cols)} CSR weights (${fmt(w.nnz)} entries)`);
   const packed = w.packed ?? packCsrWeights(engine, w.csr!);
   try {

@@ -13,7 +13,8 @@ export const ALIGN = 64;
 /** wasm32 can address at most 65536 pages. */
 export const WASM32_MAX_BYTES = 65536 * PAGE;
 
-const alignUp = (n: number, a = ALIGN) => Math.ceil(n / a) * a;
+/** Rounds a byte count up to a multiple of `a` (default {@link ALIGN}). */
+export const alignUp = (n: number, a = ALIGN) => Math.ceil(n / a) * a;
 
 interface Block {
   ptr: number;

@@ -175,11 +175,13 @@ describe('matmul', () => {
     expect(spy).toHaveBeenCalledTimes(1);
     const sizes = spy.mock.calls[0][1] as number[];
     spy.mockRestore();
-    // Staged A (M*K), staged weights, one scratch block, then the uint8 output (M*N).
-    expect(sizes).toHaveLength(4);
-    const scratch = sizes[2];
+    // One block for the temporaries (staged A (M*K), staged weights (N*K), scratch), then the
+    // uint8 output (M*N).
+    expect(sizes).toHaveLength(2);
+    const temps = sizes[0];
     const tile = ROW_TILE * (N * 4 + 2 * K + 4); // int32 accumulators, packed A, row sums
-    expect(scratch).toBeLessThanOrEqual(tile + 2 * N * K + 5 * N * 4 + 1024);
+    expect(temps).toBeLessThanOrEqual(M * K + N * K + tile + 2 * N * K + 5 * N * 4 + 1024 + 3 * 64);
+    expect(sizes[1]).toBe(M * N);
     expect(sizes.filter((b) => b >= M * N * 4)).toEqual([]);
     y.dispose();
   });
