@@ -7,7 +7,7 @@
 import { conv2dInfo, type Conv2DOptions } from '../descriptors/conv.js';
 import { ValueError, fmt } from '../errors.js';
 import { DATAFLOWS } from './dataflows.js';
-import { EYERISS_ENERGY_TABLE, type EnergyTable } from './energy.js';
+import { EYERISS_ENERGY_TABLE, type EnergyCosts, type EnergyTable } from './energy.js';
 import { bitsOf, macCost, operandBits, precisionRuleOf, type PrecisionSpec } from './precision.js';
 import { resolveArch, SchemaError } from './schema.js';
 import type { AccelLayer, ActionCounts, ArchInput, ArchSpec, Densities, LevelCounts, OperandCounts, SimulationData } from './types.js';
@@ -31,15 +31,8 @@ export interface LevelReport {
   bits?: { reads: number; writes: number };
 }
 
-/** Energy split by action class, in the table's unit. */
-export interface EnergyBreakdown {
-  mac: number;
-  gatedMac: number;
-  registerFile: number;
-  interPE: number;
-  globalBuffer: number;
-  dram: number;
-}
+/** Energy split by action class (one entry per cost in the energy table), in the table's unit. */
+export type EnergyBreakdown = { [K in keyof EnergyCosts]: number };
 
 /** Where the PE-cycles went, as fractions of peCount x cycles (they sum to 1 with `overall`). */
 export interface UtilizationReport {
