@@ -6,6 +6,7 @@
  * @module
  */
 import { WORD_BITS, wordsFor, type BitKind } from '../binary/conventions.js';
+import { roundHalfEven } from '../descriptors/output-stage.js';
 
 /** u32 words per packed row of C channels in `groups` groups. */
 function u32PerRow(C: number, groups: number, kind: BitKind): number {
@@ -128,7 +129,3 @@ export function binaryOutputRef(acc: ArrayLike<number>, M: number, N: number, ki
   return packBitsRef(signs, M, N, p.groups ?? 1, 0);
 }
 
-function roundHalfEven(v: number): number {
-  const r = Math.round(v);
-  return Math.abs(v % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
-}
