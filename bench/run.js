@@ -3,6 +3,7 @@
 // single-threaded, side by side in one benny suite per workload. See BENCHMARKS.md.
 //
 //   node bench/run.js [--suite kernels|sparse|binary|peers|all] [--quick] [--workload id,id]
+//                     [--network vgg16,resnet50,alexnet] [--layers name,name] [--no-peers]
 //                     [--isa simd[,relaxed,scalar]] [--json FILE] [--csv FILE] [--md FILE] [--html FILE]
 //                     [--no-liftoff] [--no-first-run]
 //                     [--wait-idle CORES] [--wait-max-s S] [--retries N]
@@ -14,6 +15,12 @@
 // simd; see bench/sparse.mjs); all (default) = everything, so ratios can be taken. --quick: few
 // samples, fewer densities and small default workloads, for CI smoke tests. --html: a
 // self-contained HTML/SVG report (no scripts, renders offline).
+// --network / --layers (sparse suite): the per-network sweep instead of the representative
+// workloads: dense vs zero-skip vs ORT-web int8 on every distinct conv shape of the networks
+// (bench/networks.mjs; --layers keeps only the named layers), fewer samples per case (medians
+// still), no first-run children; the CSR part is left out. The zero-skip groups time ORT-web int8
+// QLinearConv on the same data (--no-peers: not), and every zero-skip workload is also modelled
+// on the zasca accelerator preset (bench/accel.mjs) for the HTML report.
 // The script re-executes itself under `node --experimental-wasm-relaxed-simd` (Node 20 runs the
 // relaxed build only behind it). Liftoff stays ON by default for every case alike (what users
 // get; ORT-web's 10 MB module would need ~4 s of TurboFan compile without it): each case is
@@ -41,7 +48,7 @@ function parseArgs(args) {
     if (!a.startsWith('--')) throw new Error(`unexpected argument ${a}`);
     const [k, v] = a.slice(2).split('=', 2);
     if (v !== undefined) o[k] = v;
-    else if (['suite', 'json', 'csv', 'md', 'html', 'isa', 'part', 'density', 'workload', 'first-run-child', 'from-json', 'wait-idle', 'wait-max-s', 'retries'].includes(k)) o[k] = args[++i];
+    else if (['suite', 'json', 'csv', 'md', 'html', 'isa', 'part', 'density', 'workload', 'network', 'layers', 'first-run-child', 'from-json', 'wait-idle', 'wait-max-s', 'retries'].includes(k)) o[k] = args[++i];
     else o[k] = true;
   }
   return o;
@@ -55,7 +62,8 @@ if (opts['from-json']) {
 const { default: b } = await import('benny');
 const { workloads, macs } = await import('./workloads.mjs');
 const { MACFLOW_CASES, engineFor, measurePeak } = await import('./macflow.mjs');
-const { sparseGroups, findSparseCase, SPARSE_DEFAULTS, SPARSE_QUICK_DEFAULTS } = await import('./sparse.mjs');
+const { sparseGroups, findSparseCase, activationsOf, SPARSE_DEFAULTS, SPARSE_QUICK_DEFAULTS } = await import('./sparse.mjs');
+const { sweepWorkloads, SWEEP_NETWORKS } = await import('./networks.mjs');
 
 // Peers load onnxruntime-web and tfjs only when asked for.
 const loadPeers = () => import('./peers/peers.mjs');
@@ -71,6 +79,12 @@ const byId = (id) => {
 const ASKED = opts.workload ? opts.workload.split(',').map(byId) : undefined;
 // kernels / peers: every workload but the sparse-only ones unless --workload names them.
 const WLS = ASKED ?? workloads.filter((w) => !w.sparseOnly);
+// The per-network zero-skip sweep (--network and/or --layers).
+const SWEEP = opts.network || opts.layers
+  ? sweepWorkloads(opts.network ? opts.network.split(',') : SWEEP_NETWORKS, opts.layers ? opts.layers.split(',') : undefined)
+  : undefined;
+if (SWEEP && opts.workload) throw new Error('--workload and --network/--layers exclude each other: pick one.');
+const PEERS_IN_SPARSE = !opts['no-peers'];
 const ISAS = (opts.isa ?? 'simd').split(',');
 for (const i of ISAS) if (!['scalar', 'simd', 'relaxed'].includes(i)) throw new Error(`--isa ${i}: use scalar, simd or relaxed`);
 /** Workloads of a sparse/binary part: --workload (those it applies to) or the part's defaults. */
@@ -78,6 +92,10 @@ const partWls = (part) => ASKED ?? (QUICK ? SPARSE_QUICK_DEFAULTS : SPARSE_DEFAU
 // benchmark.js options per case: full runs take >= 10 samples within ~3 s (more for slow calls).
 const CASE_OPTIONS = QUICK ? { minSamples: 3, maxTime: 0.05, initCount: 1, delay: 0 } : { minSamples: 10, maxTime: 3 };
 const WARMUP_MS = QUICK ? 30 : 1000;
+// The sweep has ~170 groups: >= 5 samples within ~0.5 s per case, a shorter warm-up (the process
+// is tiered up after the first groups; each case is still warmed until stable).
+const SWEEP_CASE_OPTIONS = QUICK ? CASE_OPTIONS : { minSamples: 5, maxTime: 0.5 };
+const SWEEP_WARMUP_MS = QUICK ? WARMUP_MS : 300;
 // Shared machines: before each workload wait (at most --wait-max-s) until other processes use
 // fewer than --wait-idle cores, and run a workload's suite again (--retries) if they used more
 // while it ran, keeping the quietest attempt. Off in --quick.
@@ -103,7 +121,11 @@ if (opts['first-run-child']) {
   let initMs, createMs;
   const mc = opts.part ? findSparseCase(opts.part, w, Number(opts.density), id, ISAS) : MACFLOW_CASES.find((x) => x.id === id);
   if (!mc && opts.part) throw new Error(`no case ${id} in part ${opts.part}`);
-  if (mc) {
+  if (mc && mc.kind === 'peer') {
+    await (await loadPeers()).initOrt();
+    initMs = performance.now() - t0;
+    c = await mc.create(w);
+  } else if (mc) {
     await engineFor(mc.isa);
     initMs = performance.now() - t0;
     c = await mc.create(w);
@@ -133,7 +155,7 @@ function gitCommit() {
  * Runs `run` until at least WARMUP_MS have passed and two consecutive ~100 ms windows agree
  * within 5 % (V8 tiers wasm up from Liftoff to TurboFan in the background), at most 10 s.
  */
-async function warmUp(run) {
+async function warmUp(run, minMs = WARMUP_MS) {
   const t0 = performance.now();
   let prev = Infinity;
   for (;;) {
@@ -141,7 +163,7 @@ async function warmUp(run) {
     while (k < 2 || performance.now() - t < (QUICK ? 10 : 100)) { await run(); k++; }
     const per = (performance.now() - t) / k;
     const el = performance.now() - t0;
-    if ((el >= WARMUP_MS && Math.abs(per - prev) <= 0.05 * Math.min(per, prev)) || el > (QUICK ? 200 : 10000)) return el;
+    if ((el >= minMs && Math.abs(per - prev) <= 0.05 * Math.min(per, prev)) || el > (QUICK ? 200 : 10000)) return el;
     prev = per;
   }
 }
@@ -176,7 +198,9 @@ const usePeers = SUITE === 'peers' || SUITE === 'all';
 const useSparse = SUITE === 'sparse' || SUITE === 'all';
 const useBinary = SUITE === 'binary' || SUITE === 'all';
 const useMacflow = SUITE !== 'peers';
-console.log(`suite ${SUITE}${QUICK ? ' (quick)' : ''}; workloads ${useKernels || usePeers ? WLS.map((w) => w.id).join(', ') : ''}${useSparse || useBinary ? ` sparse/binary on ${ISAS.join(', ')}` : ''}\n`);
+console.log(`suite ${SUITE}${QUICK ? ' (quick)' : ''}; workloads ${useKernels || usePeers ? WLS.map((w) => w.id).join(', ') : ''}${useSparse || useBinary ? ` sparse/binary on ${ISAS.join(', ')}` : ''}`);
+if (SWEEP && useSparse) console.log(`zero-skip sweep: ${SWEEP.length} distinct conv shapes of ${opts.network ?? SWEEP_NETWORKS.join(',')}${opts.layers ? ` (--layers ${opts.layers})` : ''}: ${SWEEP.map((w) => (w.layers.length > 1 ? `${w.id} (= ${w.layers.slice(1).join(', ')})` : w.id)).join('; ')}`);
+console.log('');
 
 /** The four peak probes: 'scalar' = the scalar build's i32 loop, 'i16' = the SIMD build's i16 dot,
  * 'relaxedI16' = the relaxed build's i16 dot, 'relaxed' = the relaxed build's i8 x i7 dot. */
@@ -234,12 +258,12 @@ async function runGroup(g) {
   const out = [];
   const ops = 2 * macs(w);
   const live = [];
-  const extra = g.part ? { suite: g.part === 'binary' ? 'binary' : 'sparse', part: g.part, density: g.density, densityKind: g.densityKind } : {};
+  const extra = g.part ? { suite: g.part === 'binary' ? 'binary' : 'sparse', part: g.part, density: g.density, densityKind: g.densityKind, ...(g.sweep ? { sweep: true, network: w.network, layers: w.layers } : {}) } : {};
   for (const c of g.cases) {
     try {
       const inst = await c.create(w);
       await inst.run(); // fails here, not inside benny
-      const warmMs = await warmUp(() => inst.run());
+      const warmMs = await warmUp(() => inst.run(), g.warmupMs);
       live.push({ c, inst, warmMs });
     } catch (e) {
       out.push({ workload: w.id, case: c.id, label: c.label, ...extra, error: String(e?.message ?? e).split('\n')[0] });
@@ -251,7 +275,7 @@ async function runGroup(g) {
   let i = 0;
   await b.suite(
     `${w.id}${g.part ? ` ${g.part}${g.density !== undefined ? ` ${g.densityKind} density ${g.density}` : ''}` : ''} (${(macs(w) / 1e6).toFixed(1)} MMAC)`,
-    b.configure({ cases: CASE_OPTIONS }),
+    b.configure({ cases: g.caseOptions ?? CASE_OPTIONS }),
     ...live.map(({ c, inst }) => (c.kind === 'peer' && c.id.startsWith('ort')
       ? b.add(c.label, async () => { await inst.run(); })
       : b.add(c.label, () => { inst.run(); }))),
@@ -296,7 +320,11 @@ const maxNbr = (rs) => Math.max(0, ...rs.filter((r) => !r.error).map((r) => r.ne
 
 const groups = [];
 if (useKernels || usePeers) for (const w of WLS) groups.push({ w, cases: casesOf(w) });
-if (useSparse) for (const part of ['zeroSkip', 'csr']) groups.push(...sparseGroups(part, partWls(part), ISAS, QUICK));
+if (useSparse && SWEEP) {
+  for (const g of sparseGroups('zeroSkip', SWEEP, ISAS, QUICK, PEERS_IN_SPARSE)) groups.push({ ...g, sweep: true, caseOptions: SWEEP_CASE_OPTIONS, warmupMs: SWEEP_WARMUP_MS });
+} else if (useSparse) {
+  groups.push(...sparseGroups('zeroSkip', partWls('zeroSkip'), ISAS, QUICK, PEERS_IN_SPARSE), ...sparseGroups('csr', partWls('csr'), ISAS, QUICK));
+}
 if (useBinary) groups.push(...sparseGroups('binary', partWls('binary'), ISAS, QUICK));
 const groupKey = (g) => (g.part ? `${g.w.id}/${g.part}${g.density !== undefined ? `@${g.density}` : ''}` : g.w.id);
 
@@ -326,7 +354,7 @@ for (const g of groups) {
 // ------------------------------------------------------------------ first run, ratios, fractions
 if (!opts['no-first-run']) {
   for (const r of results) {
-    if (r.error || r.kernelOnly) continue;
+    if (r.error || r.kernelOnly || r.sweep) continue;
     r.firstRun = firstRun(r.case, workloads.find((w) => w.id === r.workload), r);
   }
 }
@@ -341,6 +369,18 @@ if (useMacflow) {
 }
 machine.loadAfter = load();
 machine.uptimeAfter = uptime();
+
+// The modelled accelerator on the zero-skip workloads and densities of this run, same data.
+let accelerator;
+{
+  const zs = groups.filter((g) => g.part === 'zeroSkip');
+  if (zs.length) {
+    const { accelModel } = await import('./accel.mjs');
+    const wls = [...new Set(zs.map((g) => g.w))];
+    const ds = [...new Set(zs.map((g) => g.density))];
+    accelerator = accelModel(wls, ds, activationsOf);
+  }
+}
 
 const report = {
   schemaVersion: 1,
@@ -361,6 +401,7 @@ const report = {
   isas: ISAS,
   workloads: [...new Set(groups.map((g) => g.w))].map((w) => ({ ...w, macs: macs(w) })),
   results,
+  accelerator,
   targets: [],
 };
 derive(report);
@@ -381,9 +422,13 @@ function derive(rep) {
     r.speedup = {}; // peer ms / this ms: > 1 = faster than the peer
     r.speedupBest = {}; // the same on the fastest sample of each
     if (r.part) {
-      // sparse / binary: vs the dense int8 baseline of the same group and build.
+      // sparse / binary: vs the dense int8 baseline of the same group and build, and vs the
+      // group's ORT-web int8 (same MACs, same data: its ms / this ms = the ratio of effective
+      // dense-equivalent throughputs).
       const base = rs.find((p) => p.baseline && !p.error && p.part === r.part && p.workload === r.workload && p.density === r.density && p.isa === r.isa);
       if (base) { r.speedupVsDense = base.ms / r.ms; r.speedupVsDenseBest = r.bestGops / base.bestGops; }
+      const ort = r.kind !== 'peer' && rs.find((p) => p.kind === 'peer' && p.case === 'ort-int8' && !p.error && p.part === r.part && p.workload === r.workload && p.density === r.density);
+      if (ort) { r.speedup['ort-int8'] = ort.ms / r.ms; r.speedupBest['ort-int8'] = r.bestGops / ort.bestGops; }
       continue;
     }
     if (r.kind !== 'macflow') continue;
@@ -409,6 +454,13 @@ function derive(rep) {
     t.push({ id: 'simd-peak-gemm-1024', goal: 'SIMD >= 85 % of the i16-dot peak on GEMM 1024^3', threshold: 0.85,
       per: [{ workload: 'gemm-1024', op: op.gops / pk, kernel: kern && kern.gops / pk, opBest: op.bestGops / pk, kernelBest: kern && kern.bestGops / pk }],
       met: op.gops / pk >= 0.85, metOnBest: op.bestGops / pk >= 0.85 });
+  }
+  // Issue 3: zero-skip effective throughput >= 1.5x ORT-web int8 at activation density 0.5 and
+  // >= 2.5x at 0.3 (each zero-skip case of each workload, per build).
+  for (const [d, thr] of [[0.5, 1.5], [0.3, 2.5]]) {
+    const per = rs.filter((r) => r.part === 'zeroSkip' && !r.error && r.kind !== 'peer' && !r.baseline && r.density === d && r.speedup?.['ort-int8'] !== undefined)
+      .map((r) => ({ workload: `${r.workload} ${r.label}`, ratio: r.speedup['ort-int8'], ratioBest: r.speedupBest['ort-int8'] }));
+    if (per.length) t.push({ id: `zeroskip-vs-ort-int8-${d}`, goal: `zero-skip >= ${thr}x ORT-web int8 (effective dense-equivalent throughput) at activation density ${d}`, threshold: thr, per, met: per.every((x) => x.ratio >= thr), metOnBest: per.every((x) => x.ratioBest >= thr) });
   }
   rep.targets = t;
   return rep;
@@ -459,11 +511,15 @@ function markdown(rep) {
     const rs = rep.results.filter((r) => r.part === part);
     if (!rs.length) continue;
     L.push(`### ${PART_TITLES[part]}`, '');
-    L.push('| workload | density | case | ms (median) | effective GOPS | speedup vs dense (best) | ideal 1/density | ±% | n | first run ms |', '|---|---|---|---|---|---|---|---|---|---|');
+    const shared = [...new Map(rs.filter((r) => r.layers?.length > 1).map((r) => [r.workload, r.layers])).entries()];
+    if (shared.length) L.push(`Layers of the same shape run once, under the first one's name: ${shared.map(([id, ls]) => `${id} = ${ls.join(', ')}`).join('; ')}.`, '');
+    L.push('| workload | density | case | ms (median) | effective GOPS | speedup vs dense (best) | ideal 1/density | vs ORT int8 (best) | ±% | n | first run ms |', '|---|---|---|---|---|---|---|---|---|---|---|');
     for (const r of rs) {
-      if (r.error) { L.push(`| ${r.workload} | ${r.density ?? '-'} | ${r.label} | error: ${r.error} | | | | | | |`); continue; }
-      const ideal = r.density !== undefined && !r.baseline ? f2(1 / r.density) : '-';
-      L.push(`| ${r.workload} | ${r.density ?? '-'} | ${r.label} | ${ms3(r.ms)} | ${f1(r.gops)} | ${r.baseline ? '(baseline)' : `${f2(r.speedupVsDense)}x (${f2(r.speedupVsDenseBest)}x)`} | ${ideal} | ${f1(r.rmePct)} | ${r.samples} | ${r.firstRun && !r.firstRun.error ? ms3(r.firstRun.firstMs) : '-'} |`);
+      if (r.error) { L.push(`| ${r.workload} | ${r.density ?? '-'} | ${r.label} | error: ${r.error} | | | | | | | |`); continue; }
+      const ideal = r.density !== undefined && !r.baseline && r.kind !== 'peer' ? f2(1 / r.density) : '-';
+      const vsDense = r.baseline ? '(baseline)' : r.speedupVsDense === undefined ? '-' : `${f2(r.speedupVsDense)}x (${f2(r.speedupVsDenseBest)}x)`;
+      const vsOrt = r.speedup?.['ort-int8'] !== undefined ? `${f2(r.speedup['ort-int8'])}x (${f2(r.speedupBest['ort-int8'])}x)` : '-';
+      L.push(`| ${r.workload} | ${r.density ?? '-'} | ${r.label} | ${ms3(r.ms)} | ${f1(r.gops)} | ${vsDense} | ${ideal} | ${vsOrt} | ${f1(r.rmePct)} | ${r.samples} | ${r.firstRun && !r.firstRun.error ? ms3(r.firstRun.firstMs) : '-'} |`);
     }
     L.push('');
   }
@@ -477,15 +533,16 @@ function markdown(rep) {
     }
     L.push('');
   }
+  L.push('vs ORT int8 in the sparse tables = ORT-web int8 QLinearConv\'s median ms on the same layer and data / this median ms = the ratio of effective (dense-equivalent) throughputs.');
   L.push('vs X = X\'s median ms / this median ms (> 1: macflow faster), in brackets the same on the fastest sample of each. % of peak: GOPS / the named probe (scalar = scalar build\'s i32 loop, i16 = SIMD i16 dot, relaxed = relaxed i8 x i7 dot). nbr = cores used by other processes while the case ran (from /proc/stat); GOPS (CPU time) = GOPS with the wall time scaled by this process\'s CPU time / wall time (removes preemption, not cache or SMT sharing).');
   return L.join('\n') + '\n';
 }
 
 function csv(rep) {
-  const cols = ['workload', 'case', 'label', 'kind', 'isa', 'macs', 'ms', 'gops', 'bestGops', 'cpuGops', 'samples', 'rmePct', 'vsOrtInt8', 'vsOrtFp32', 'vsTfjsFp32', 'peakI16', 'peakRelaxed', 'peakScalar', 'firstMs', 'initMs', 'createMs', 'firstCallMs', 'cpuPerWall', 'neighbourCores', 'error', 'part', 'density', 'densityKind', 'speedupVsDense'];
+  const cols = ['workload', 'case', 'label', 'kind', 'isa', 'macs', 'ms', 'gops', 'bestGops', 'cpuGops', 'samples', 'rmePct', 'vsOrtInt8', 'vsOrtFp32', 'vsTfjsFp32', 'peakI16', 'peakRelaxed', 'peakScalar', 'firstMs', 'initMs', 'createMs', 'firstCallMs', 'cpuPerWall', 'neighbourCores', 'error', 'part', 'density', 'densityKind', 'speedupVsDense', 'network', 'sharedLayers'];
   const rows = rep.results.map((r) => [r.workload, r.case, r.label, r.kind, r.isa ?? '', r.macs, r.ms, r.gops, r.bestGops, r.cpuGops, r.samples, r.rmePct,
     r.speedup?.['ort-int8'], r.speedup?.['ort-fp32'], r.speedup?.['tfjs-fp32'], r.peakFraction?.i16, r.peakFraction?.relaxed, r.peakFraction?.scalar,
-    r.firstRun?.firstMs, r.firstRun?.initMs, r.firstRun?.createMs, r.firstRun?.firstCallMs, r.cpuPerWall, r.neighbourCores, r.error, r.part, r.density, r.densityKind, r.speedupVsDense]
+    r.firstRun?.firstMs, r.firstRun?.initMs, r.firstRun?.createMs, r.firstRun?.firstCallMs, r.cpuPerWall, r.neighbourCores, r.error, r.part, r.density, r.densityKind, r.speedupVsDense, r.network, r.layers?.join(' ')]
     .map((v) => (v === undefined ? '' : typeof v === 'number' ? (Number.isInteger(v) ? v : +v.toPrecision(6)) : `"${String(v).replace(/"/g, '""')}"`)).join(','));
   return [cols.join(','), ...rows].join('\n') + '\n';
 }

@@ -3,8 +3,10 @@
 // case is the dense int8 baseline the others' speedups are taken against.
 //
 //   sparse, activations: dense conv2d (packed weights) vs conv2dZeroSkip (count: false) on
-//     clustered ReLU-like zeros at activation densities 1.0 .. 0.1 (VGG-16 conv3_1, ResNet-50 3x3,
-//     AlexNet conv2; the data of conv-zeroskip.mjs).
+//     clustered ReLU-like zeros at activation densities 1.0 .. 0.1, with ORT-web's dense int8
+//     QLinearConv on the same data in the same group (VGG-16 conv3_1, ResNet-50 3x3, AlexNet
+//     conv2; the data of conv-zeroskip.mjs; or every distinct conv shape of whole networks, see
+//     bench/networks.mjs).
 //   sparse, weights: dense / conv2d (packed) vs denseCsr / conv2dCsr (packed CSR) at weight
 //     densities 1.0 .. 0.05 (FC 4096x4096, VGG-16 conv3_1; the data of csr.mjs).
 //   binary: int8 matmul / conv2d vs binaryGemm / binaryConv2d (XNOR-popcount) and ternary, int32
@@ -33,11 +35,15 @@ export const SPARSE_QUICK_DEFAULTS = { zeroSkip: ['resnet50-3x3'], csr: ['resnet
 
 const peaksOf = (isa) => (isa === 'relaxed' ? ['relaxed', 'i16'] : isa === 'scalar' ? ['scalar', 'i16'] : ['i16']);
 const rq = (k) => { const q = qparams(k); return { xScale: q.xs, wScale: q.ws, yScale: q.ys, outputDtype: 'uint8', activation: 'relu' }; };
-const kOf = (w) => (w.kind === 'gemm' ? w.k : w.cin * w.kh * w.kw);
+const kOf = (w) => (w.kind === 'gemm' ? w.k : (w.cin / (w.groups ?? 1)) * w.kh * w.kw);
 
-// Activations take ~1 s to generate for VGG conv3_1: one copy per (workload, density) per process.
+// Activations take ~1 s to generate for VGG conv1_2: one copy per (workload, density) per process.
 const actCache = new Map();
-function activationsOf(w, density) {
+/**
+ * The activations of a workload at an activation density (uint8, zero point 0, NHWC; cached): the
+ * data every case of the group runs on, and the accelerator model's input (bench/run.js).
+ */
+export function activationsOf(w, density) {
   const key = `${w.id}@${density}`;
   if (!actCache.has(key)) {
     actCache.set(key, w.kind === 'gemm'
@@ -47,7 +53,8 @@ function activationsOf(w, density) {
   return actCache.get(key);
 }
 const xShape = (w) => (w.kind === 'gemm' ? [w.m, w.k] : [1, w.h, w.w, w.cin]);
-const wShape = (w) => (w.kind === 'gemm' ? [w.n, w.k] : [w.cout, w.kh, w.kw, w.cin]);
+const wShape = (w) => (w.kind === 'gemm' ? [w.n, w.k] : [w.cout, w.kh, w.kw, w.cin / (w.groups ?? 1)]);
+const groupsOf = (w) => w.groups ?? 1;
 const wCount = (w) => wShape(w).reduce((a, b) => a * b, 1);
 
 /** A case: create(w) stages data and returns { run(), dispose() }; run() is the timed call. */
@@ -57,8 +64,8 @@ function zeroSkipCases(isa, density) {
       async create(w) {
         const { engine } = await engineFor(isa);
         const x = engine.tensor('uint8', xShape(w), activationsOf(w, density));
-        const pw = packConvWeights(engine, { data: randI8(wCount(w), lcg(2)), shape: wShape(w) });
-        const params = { pads: w.pad, strides: w.stride, requantize: rq(kOf(w)) };
+        const pw = packConvWeights(engine, { data: randI8(wCount(w), lcg(2)), shape: wShape(w) }, { groups: groupsOf(w) });
+        const params = { pads: w.pad, strides: w.stride, groups: groupsOf(w), requantize: rq(kOf(w)) };
         return { run() { conv2d(engine, x, pw, params).dispose(); }, dispose() { x.dispose(); pw.dispose(); } };
       } },
     { id: `zeroskip-${isa}`, label: `conv2dZeroSkip ${isa}`, isa, peaks: [],
@@ -66,10 +73,19 @@ function zeroSkipCases(isa, density) {
         const { engine } = await engineFor(isa);
         const x = engine.tensor('uint8', xShape(w), activationsOf(w, density));
         const wt = { data: randI8(wCount(w), lcg(2)), shape: wShape(w) };
-        const params = { pads: w.pad, strides: w.stride, requantize: rq(kOf(w)), count: false };
+        const params = { pads: w.pad, strides: w.stride, groups: groupsOf(w), requantize: rq(kOf(w)), count: false };
         return { run() { conv2dZeroSkip(engine, x, wt, params).y.dispose(); }, dispose() { x.dispose(); } };
       } },
   ];
+}
+
+/** ORT-web's dense int8 QLinearConv on the group's activations (once per group, not per build). */
+function ortZeroSkipCase(density) {
+  return { id: 'ort-int8', label: 'ORT-web int8 QLinearConv', kind: 'peer', peaks: [],
+    async create(w) {
+      const { ortInt8ConvOn } = await import('./peers/peers.mjs');
+      return ortInt8ConvOn(w, activationsOf(w, density));
+    } };
 }
 
 function csrCases(isa, density) {
@@ -129,14 +145,15 @@ function binaryCases(isa) {
 
 /**
  * The groups of one suite part: { part, w, density?, densityKind?, cases }. `wls` = the workloads
- * of that part, `isas` = the builds to run the cases on.
+ * of that part, `isas` = the builds to run the cases on; `peers` (default true): the zero-skip
+ * groups also time ORT-web int8 on the same data.
  */
-export function sparseGroups(part, wls, isas, quick) {
+export function sparseGroups(part, wls, isas, quick, peers = true) {
   const out = [];
   for (const w of wls) {
     if (part === 'zeroSkip') {
       if (w.kind !== 'conv') continue;
-      for (const d of quick ? QUICK_ACT_DENSITIES : ACT_DENSITIES) out.push({ part, w, density: d, densityKind: 'activation', cases: isas.flatMap((isa) => zeroSkipCases(isa, d)) });
+      for (const d of quick ? QUICK_ACT_DENSITIES : ACT_DENSITIES) out.push({ part, w, density: d, densityKind: 'activation', cases: [...isas.flatMap((isa) => zeroSkipCases(isa, d)), ...(peers ? [ortZeroSkipCase(d)] : [])] });
     } else if (part === 'csr') {
       for (const d of quick ? QUICK_WEIGHT_DENSITIES : WEIGHT_DENSITIES) out.push({ part, w, density: d, densityKind: 'weight', cases: isas.flatMap((isa) => csrCases(isa, d)) });
     } else {

@@ -4,7 +4,8 @@
 /**
  * gemm: C[M,N] = A[M,K] x B[K,N]. conv: H x W x cin -> cout, kh x kw, stride 1, symmetric pad.
  * Real layer shapes: VGG-16 conv3_1, a ResNet-50 3x3 of stage 2, AlexNet conv2 without its two
- * groups, LeNet-5 conv1.
+ * groups, LeNet-5 conv1. Optional: `groups` (default 1), `pad` as [top, left, bottom, right]
+ * (bench/networks.mjs derives such workloads from the built-in topologies).
  */
 export const workloads = [
   { id: 'gemm-256', title: 'GEMM 256^3', kind: 'gemm', m: 256, n: 256, k: 256 },
@@ -17,19 +18,23 @@ export const workloads = [
   { id: 'lenet5-conv1', title: 'LeNet-5 conv1 (28x28x1 -> 20, 5x5)', kind: 'conv', h: 28, w: 28, cin: 1, cout: 20, kh: 5, kw: 5, pad: 0, stride: 1 },
 ];
 
+/** [top, left, bottom, right] of a conv workload's `pad` (a number or that 4-tuple). */
+export const padsOf = (s) => (Array.isArray(s.pad) ? s.pad : [s.pad, s.pad, s.pad, s.pad]);
+
 /** Output height and width of a conv workload. */
 export function convOut(s) {
+  const [t, l, b, r] = padsOf(s);
   return {
-    oh: Math.floor((s.h + 2 * s.pad - s.kh) / s.stride) + 1,
-    ow: Math.floor((s.w + 2 * s.pad - s.kw) / s.stride) + 1,
+    oh: Math.floor((s.h + t + b - s.kh) / s.stride) + 1,
+    ow: Math.floor((s.w + l + r - s.kw) / s.stride) + 1,
   };
 }
 
-/** Multiply-accumulates of one inference. */
+/** Multiply-accumulates of one inference (a grouped conv: C / groups per filter). */
 export function macs(w) {
   if (w.kind === 'gemm') return w.m * w.n * w.k;
   const { oh, ow } = convOut(w);
-  return oh * ow * w.cout * w.cin * w.kh * w.kw;
+  return (oh * ow * w.cout * w.cin * w.kh * w.kw) / (w.groups ?? 1);
 }
 
 /**

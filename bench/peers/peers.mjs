@@ -12,7 +12,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { setWasmPaths, setThreadsCount, getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { fileURLToPath } from 'node:url';
 import { buildModel, DT } from './onnx.mjs';
-import { convOut, qparams, randF32, randS8, randU8 } from '../workloads.mjs';
+import { convOut, padsOf, qparams, randF32, randS8, randU8 } from '../workloads.mjs';
 
 // ---------------------------------------------------------------- ORT-web
 let ortReady = null;
@@ -75,7 +75,8 @@ async function ortPeer(name, modelBytes, feeds) {
 }
 
 function convAttrs(s) {
-  return { kernel_shape: [s.kh, s.kw], pads: [s.pad, s.pad, s.pad, s.pad], strides: [s.stride, s.stride], dilations: [1, 1], group: 1 };
+  // ONNX pads = [top, left, bottom, right], as padsOf.
+  return { kernel_shape: [s.kh, s.kw], pads: padsOf(s), strides: [s.stride, s.stride], dilations: [1, 1], group: s.groups ?? 1 };
 }
 
 /** MatMulInteger: A u8 [m,k] input (zp 128) x B s8 [k,n] initializer (zp 0) -> int32. */
@@ -104,17 +105,21 @@ async function ortFp32Gemm({ m, n, k }, seed = 1) {
   return ortPeer('ort-web fp32 MatMul', model, { a: new ort.Tensor('float32', randF32(m * k, seed), [m, k]) });
 }
 
-/** QLinearConv: x u8 NCHW (zp 128), w s8 OIHW (zp 0, per-tensor scale), y u8 (zp 128). */
-async function ortInt8Conv(s, seed = 1) {
+/**
+ * QLinearConv: x u8 NCHW (zp 128, or `xZeroPoint`), w s8 OIHW (zp 0, per-tensor scale), y u8 (zp
+ * 128). `x`: the input as NHWC uint8 (H*W*C values, transposed to NCHW here), default seeded random.
+ */
+async function ortInt8Conv(s, seed = 1, { x, xZeroPoint } = {}) {
   const { oh, ow } = convOut(s);
-  const K = s.cin * s.kh * s.kw;
+  const g = s.groups ?? 1;
+  const K = (s.cin / g) * s.kh * s.kw;
   const q = qparams(K);
   const model = buildModel({
     nodes: [{ op: 'QLinearConv', inputs: ['x', 'x_s', 'x_zp', 'w', 'w_s', 'w_zp', 'y_s', 'y_zp'], outputs: ['y'], attrs: convAttrs(s) }],
     initializers: [
       { name: 'x_s', type: DT.FLOAT, dims: [], data: [q.xs] },
-      { name: 'x_zp', type: DT.UINT8, dims: [], data: [q.xzp] },
-      { name: 'w', type: DT.INT8, dims: [s.cout, s.cin, s.kh, s.kw], data: randS8(s.cout * K, seed + 1) },
+      { name: 'x_zp', type: DT.UINT8, dims: [], data: [xZeroPoint ?? q.xzp] },
+      { name: 'w', type: DT.INT8, dims: [s.cout, s.cin / g, s.kh, s.kw], data: randS8(s.cout * K, seed + 1) },
       { name: 'w_s', type: DT.FLOAT, dims: [], data: [q.ws] },
       { name: 'w_zp', type: DT.INT8, dims: [], data: [0] },
       { name: 'y_s', type: DT.FLOAT, dims: [], data: [q.ys] },
@@ -123,7 +128,21 @@ async function ortInt8Conv(s, seed = 1) {
     inputs: [{ name: 'x', type: DT.UINT8, dims: [1, s.cin, s.h, s.w] }],
     outputs: [{ name: 'y', type: DT.UINT8, dims: [1, s.cout, oh, ow] }],
   });
-  return ortPeer('ort-web int8 QLinearConv', model, { x: new ort.Tensor('uint8', randU8(s.cin * s.h * s.w, seed), [1, s.cin, s.h, s.w]) });
+  const n = s.cin * s.h * s.w;
+  const nchw = x ? new Uint8Array(n) : randU8(n, seed);
+  if (x) {
+    const hw = s.h * s.w;
+    for (let p = 0; p < hw; p++) for (let c = 0; c < s.cin; c++) nchw[c * hw + p] = x[p * s.cin + c];
+  }
+  return ortPeer('ort-web int8 QLinearConv', model, { x: new ort.Tensor('uint8', nchw, [1, s.cin, s.h, s.w]) });
+}
+
+/**
+ * ORT-web's dense int8 conv (QLinearConv) of a conv workload on given NHWC uint8 activations with
+ * zero point 0 (the sparse suite's data): the dense peer its zero-skip cases are compared with.
+ */
+export function ortInt8ConvOn(s, xNhwc) {
+  return ortInt8Conv(s, 1, { x: xNhwc, xZeroPoint: 0 });
 }
 
 /** fp32 Conv, NCHW, no bias. */
@@ -131,7 +150,7 @@ async function ortFp32Conv(s, seed = 1) {
   const { oh, ow } = convOut(s);
   const model = buildModel({
     nodes: [{ op: 'Conv', inputs: ['x', 'w'], outputs: ['y'], attrs: convAttrs(s) }],
-    initializers: [{ name: 'w', type: DT.FLOAT, dims: [s.cout, s.cin, s.kh, s.kw], data: randF32(s.cout * s.cin * s.kh * s.kw, seed + 1) }],
+    initializers: [{ name: 'w', type: DT.FLOAT, dims: [s.cout, s.cin / (s.groups ?? 1), s.kh, s.kw], data: randF32((s.cout * s.cin * s.kh * s.kw) / (s.groups ?? 1), seed + 1) }],
     inputs: [{ name: 'x', type: DT.FLOAT, dims: [1, s.cin, s.h, s.w] }],
     outputs: [{ name: 'y', type: DT.FLOAT, dims: [1, s.cout, oh, ow] }],
   });
