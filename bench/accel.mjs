@@ -26,5 +26,5 @@ export function accelModel(wls, densities, activationsOf) {
       runs.push({ dataflow, density: d, report: networkTotals(`${ACCEL_PRESET} @${d}`, layers, arch) });
     }
   }
-  return { preset: ACCEL_PRESET, arch: base.name, runs };
+  return { preset: ACCEL_PRESET, arch: base.name, dramInterface: base.dram?.interface, runs };
 }
