@@ -26,7 +26,11 @@ import type { Tensor } from '../runtime/tensor.js';
 import { barChart, escapeXml } from '../report/svg.js';
 import { htmlPage, reportFooter, simulationSections } from '../report/html.js';
 import { seededRandom } from './args.js';
+import type { Progress } from './progress.js';
 import { CLI_SCHEMA_VERSION } from './simulate.js';
+
+/** Where `macflow demo` writes report.html when no --out is given (relative to the working directory). */
+export const DEMO_REPORT_DIR = 'macflow-report';
 
 /** Accelerator targets of the demo: runNetwork puts ZASCAD and ZASCAS first, then Eyeriss RS. */
 export const DEMO_TARGETS = ['zasca', 'eyeriss-rs'] as const;
@@ -141,29 +145,37 @@ function targets(rows: readonly AcceleratorComparisonRow[]): DemoTarget[] {
   return rows.map((r) => ({ dataflow: r.dataflow, arch: r.arch, cycles: r.cycles, speedup: r.speedupVsDense, utilization: r.utilization, energy: r.energy }));
 }
 
-function runOne(mf: Engine, name: string, graph: Graph, input: { pixels: Float32Array; source: string }, runs: number, progress: (m: string) => void): { net: DemoNetwork; reports: NetworkReport[]; dramInterface?: 'calc' | 'user' } {
-  progress(`${name}: calibrating on ${input.source}`);
+/** Progress steps of the demo: per network calibrate + (runs + 1) per kernel + model; the VGG layer's runs + 1. */
+export function demoSteps(runs: number): number {
+  return 2 * (2 + 2 * (runs + 1)) + Math.max(1, Math.min(runs, 5)) + 1;
+}
+
+/** A step counter over a {@link Progress}: `step(label)` reports one more finished step. */
+type Step = (label: string) => void;
+
+function runOne(mf: Engine, name: string, graph: Graph, input: { pixels: Float32Array; source: string }, runs: number, step: Step): { net: DemoNetwork; reports: NetworkReport[]; dramInterface?: 'calc' | 'user' } {
+  step(`${name}: calibrating on ${input.source}`);
   const g = calibrateGraph(mf, graph, [input.pixels]);
   const q = g.input.quant!;
   const xt = quantize(mf, { data: input.pixels, shape: g.input.shape }, { dtype: 'int8', scale: q.scale, zeroPoint: q.zeroPoint });
   const x = xt.toArray() as Int8Array;
   xt.dispose();
   // Per node: the median over the runs of each mode (one untimed warm-up run each).
-  const timed = (zeroSkip: boolean): { times: number[][]; last: NetworkRun } => {
+  const timed = (zeroSkip: boolean, label: string): { times: number[][]; last: NetworkRun } => {
     let last = runNetwork(mf, g, x, { zeroSkip });
+    step(label);
     const times: number[][] = last.layers.map(() => []);
     for (let i = 0; i < runs; i++) {
       last = runNetwork(mf, g, x, { zeroSkip });
       last.layers.forEach((l, j) => times[j].push(l.cpuMs));
+      step(label);
     }
     return { times, last };
   };
-  progress(`${name}: ${runs} runs with the dense kernels (im2col / GEMM)`);
-  const dense = timed(false);
-  progress(`${name}: ${runs} runs with the zero-skipping kernel`);
-  const skip = timed(true);
-  progress(`${name}: modelling every conv / dense layer on ${DEMO_TARGETS.join(', ')} from its actual input`);
+  const dense = timed(false, `${name}: ${runs} runs with the dense kernels (im2col / GEMM)`);
+  const skip = timed(true, `${name}: ${runs} runs with the zero-skipping kernel`);
   const acc = runNetwork(mf, g, x, { zeroSkip: true, accelerator: [...DEMO_TARGETS] }).accelerator!;
+  step(`${name}: modelled every conv / dense layer on ${DEMO_TARGETS.join(', ')} from its actual input`);
   const byName = new Map(acc.layers.map((l) => [l.name, l.report.comparison]));
   const layers: DemoNetLayer[] = dense.last.layers.map((l, j) => {
     const node = g.nodes[j];
@@ -197,7 +209,7 @@ function runOne(mf: Engine, name: string, graph: Graph, input: { pixels: Float32
 }
 
 /** VGG-16 conv3_1 (56 x 56 x 128 -> 256, 3 x 3, pad 1) timed alone with the dense kernels. */
-function vggLayer(mf: Engine, runs: number, seed: number): DemoLayer {
+function vggLayer(mf: Engine, runs: number, seed: number, step: Step): DemoLayer {
   const r = seededRandom(seed + 7);
   const vx = mf.tensor('uint8', [1, 56, 56, 128], Uint8Array.from({ length: 56 * 56 * 128 }, () => Math.max(0, Math.floor(r() * 256) - 128)));
   const vwShape = [256, 3, 3, 128];
@@ -205,13 +217,16 @@ function vggLayer(mf: Engine, runs: number, seed: number): DemoLayer {
   const params = { pads: [1, 1, 1, 1] as [number, number, number, number], xZeroPoint: 0, requantize: { xScale: 0.02, wScale: 0.01, yScale: 0.5, activation: 'relu' as const } };
   const info = conv2dInfo(vx.shape, vwShape, params);
   const call = (): Tensor => conv2d(mf, vx, vw, params);
+  const label = 'VGG-16 conv3_1 (56x56x128 -> 256, 3x3, pad 1)';
   call().dispose();
+  step(label);
   const ts: number[] = [];
   for (let i = 0; i < runs; i++) {
     const t0 = performance.now();
     const y = call();
     ts.push(performance.now() - t0);
     y.dispose();
+    step(label);
   }
   vx.dispose();
   vw.dispose();
@@ -219,17 +234,22 @@ function vggLayer(mf: Engine, runs: number, seed: number): DemoLayer {
   return { name: 'vgg16.conv3_1', op: 'conv2d 3x3 pad 1, 128 -> 256', kernel: `u8_im2col + ${kernelName(kernel('u8s8_gemm'), mf.isa)} + q8_requantize`, outputShape: [1, info.E, info.F, info.M], macs: info.macs, ms, gops: (2 * info.macs) / (ms * 1e6) };
 }
 
-/** Runs the demo: LeNet-5 and the ResNet-style blocks (dense, zero-skip, modelled), then the VGG-16 layer. */
-export async function runDemo(options: { isa?: Isa; runs: number; seed: number; progress: (msg: string) => void }): Promise<DemoRun> {
+/**
+ * Runs the demo: LeNet-5 and the ResNet-style blocks (dense, zero-skip, modelled), then the VGG-16
+ * layer. `progress` gets {@link demoSteps} steps, each labelled with what runs.
+ */
+export async function runDemo(options: { isa?: Isa; runs: number; seed: number; progress: Progress }): Promise<DemoRun> {
   const t0 = performance.now();
   const mf: Engine = await init({ isa: options.isa });
   const caps = mf.capabilities();
-  options.progress(`macflow demo: ${caps.isa} build (${caps.reason}), ${options.runs} timed runs per network and kernel`);
-  const a = runOne(mf, 'lenet5', lenet5Graph({ seed: options.seed }), lenetInput(), options.runs, options.progress);
-  const b = runOne(mf, 'resnet-blocks', resnetBlocksGraph({ seed: options.seed }), resnetInput(options.seed), options.runs, options.progress);
-  options.progress('VGG-16 conv3_1 (56x56x128 -> 256, 3x3, pad 1)');
+  let done = 0;
+  const step: Step = (label) => options.progress.update(++done, label);
+  options.progress.start(demoSteps(options.runs), `macflow demo (${caps.isa} build)`);
+  const a = runOne(mf, 'lenet5', lenet5Graph({ seed: options.seed }), lenetInput(), options.runs, step);
+  const b = runOne(mf, 'resnet-blocks', resnetBlocksGraph({ seed: options.seed }), resnetInput(options.seed), options.runs, step);
   const vruns = Math.max(1, Math.min(options.runs, 5));
-  const vgg = vggLayer(mf, vruns, options.seed);
+  const vgg = vggLayer(mf, vruns, options.seed, step);
+  options.progress.stop();
   return {
     result: { schemaVersion: CLI_SCHEMA_VERSION, command: 'demo', isa: caps.isa, reason: caps.reason, runtime: caps.runtime, runs: options.runs, seed: options.seed, networks: [a.net, b.net], vgg, totalMs: performance.now() - t0 },
     reports: [{ network: 'lenet5', networks: a.reports, dramInterface: a.dramInterface }, { network: 'resnet-blocks', networks: b.reports, dramInterface: b.dramInterface }],
@@ -239,37 +259,92 @@ export async function runDemo(options: { isa?: Isa; runs: number; seed: number; 
 const pct = (v: number) => `${(100 * v).toFixed(1)}%`;
 const energy = (v: number) => (v >= 1e5 ? v.toExponential(2) : v.toFixed(0));
 
-/** The demo as text tables: per network and layer, CPU times, zero fraction and the modelled targets. */
+/** Width of the text output: every line of {@link formatDemo} fits in it. */
+export const DEMO_TEXT_WIDTH = 120;
+
+/** Short column names of the modelled targets in the text tables (the legend under them spells them out). */
+const SHORT: Record<string, string> = { zascad: 'D', zascas: 'S', rs: 'RS' };
+const short = (d: string): string => SHORT[d] ?? d;
+
+/** Words of `text` wrapped into lines of at most `width` columns. */
+function wrap(text: string, width = DEMO_TEXT_WIDTH): string[] {
+  const out: string[] = [];
+  let line = '';
+  for (const w of text.split(' ')) {
+    if (line && line.length + 1 + w.length > width) {
+      out.push(line);
+      line = w;
+    } else line = line ? `${line} ${w}` : w;
+  }
+  if (line) out.push(line);
+  return out;
+}
+
+/** A text table: left-aligned for the first `left` columns, right-aligned after, two spaces apart. */
+function table(head: string[], body: string[][], left: number): string[] {
+  const w = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
+  const line = (c: string[]) => c.map((v, i) => (i < left ? v.padEnd(w[i]) : v.padStart(w[i]))).join('  ').trimEnd();
+  return [line(head), ...body.map(line)];
+}
+
+/**
+ * The demo as text tables that fit in {@link DEMO_TEXT_WIDTH} columns: per network one table of
+ * this CPU (times, input zeros) and one of the modelled targets (cycles, speedup, utilisation,
+ * energy; short column names with a legend). `--json` / `--csv` hold every field.
+ */
 export function formatDemo(r: DemoResult): string {
-  const lines = [`macflow demo — ${r.isa} build on ${r.runtime}; int8 networks with seeded weights (not trained), seed ${r.seed}`];
+  const lines = wrap(`macflow demo — ${r.isa} build on ${r.runtime}; int8 networks with seeded weights (not trained), seed ${r.seed}`);
   for (const n of r.networks) {
     const tg = n.accelerator.map((t) => t.dataflow);
-    const head = ['layer', 'op', 'output', 'zeros in', 'dense ms', 'skip ms', ...tg.map((d) => `${d} cycles`), ...tg.slice(1).map((d) => `${d} speedup`), ...tg.map((d) => `${d} util`), ...tg.map((d) => `${d} energy`)];
-    const row = (name: string, op: string, shape: string, z: string, dm: number, sm: number, t: DemoTarget[] | undefined) => [
-      name, op, shape, z, dm.toFixed(3), sm.toFixed(3),
-      ...tg.map((_, i) => (t ? t[i].cycles.toLocaleString('en-US') : '-')),
-      ...tg.slice(1).map((_, i) => (t ? `${t[i + 1].speedup.toFixed(2)}x` : '-')),
-      ...tg.map((_, i) => (t ? pct(t[i].utilization) : '-')),
-      ...tg.map((_, i) => (t ? energy(t[i].energy) : '-')),
+    const cpuRow = (name: string, op: string, shape: string, z: string, dm: number, sm: number) => [name, op, shape, z, dm.toFixed(3), sm.toFixed(3), sm > 0 ? `${(dm / sm).toFixed(2)}x` : '-'];
+    const cpu = table(
+      ['layer', 'op', 'output', 'zeros in', 'dense ms', 'skip ms', 'dense/skip'],
+      [...n.layers.map((l) => cpuRow(l.name, l.op, `[${l.shape.join(',')}]`, pct(l.inputZeroFraction), l.denseMs, l.zeroSkipMs)), cpuRow('TOTAL', '', '', '', n.denseMs, n.zeroSkipMs)],
+      3,
+    );
+    const accRow = (name: string, t: DemoTarget[]) => [
+      name,
+      ...t.map((x) => x.cycles.toLocaleString('en-US')),
+      ...t.slice(1).map((x) => `${x.speedup.toFixed(2)}x`),
+      ...t.map((x) => pct(x.utilization)),
+      ...t.map((x) => energy(x.energy)),
     ];
-    const body = [
-      ...n.layers.map((l) => row(l.name, l.op, `[${l.shape.join(',')}]`, pct(l.inputZeroFraction), l.denseMs, l.zeroSkipMs, l.accelerator)),
-      row('TOTAL', '', '', '', n.denseMs, n.zeroSkipMs, n.accelerator),
-    ];
-    const w = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
-    const line = (c: string[]) => c.map((v, i) => (i < 3 ? v.padEnd(w[i]) : v.padStart(w[i]))).join('  ').trimEnd();
-    lines.push('', `${n.name} — input: ${n.input}`, line(head), ...body.map(line));
-    lines.push(`dense and zero-skipping outputs ${n.outputsAgree ? 'agree bit for bit' : 'DIFFER'}${n.probabilities.length ? `; class probabilities: ${n.probabilities.map((p) => p.toFixed(3)).join(' ')}` : ''}`);
+    const acc = table(
+      ['layer', ...tg.map((d) => `cycles ${short(d)}`), ...tg.slice(1).map((d) => `x ${short(d)}`), ...tg.map((d) => `util ${short(d)}`), ...tg.map((d) => `energy ${short(d)}`)],
+      [...n.layers.filter((l) => l.accelerator).map((l) => accRow(l.name, l.accelerator!)), accRow('TOTAL', n.accelerator)],
+      1,
+    );
+    lines.push('', ...wrap(`${n.name} — input: ${n.input}`), '', 'On this CPU:', ...cpu, '', 'Modelled accelerators (conv / dense layers):', ...acc);
+    lines.push(...wrap(`dense and zero-skipping outputs ${n.outputsAgree ? 'agree bit for bit' : 'DIFFER'}${n.probabilities.length ? `; class probabilities: ${n.probabilities.map((p) => p.toFixed(3)).join(' ')}` : ''}`));
   }
   const v = r.vgg;
-  lines.push('', `${v.name}: ${v.op}, ${v.macs.toLocaleString('en-US')} MACs, ${v.ms.toFixed(3)} ms (median of ${Math.min(r.runs, 5)}), ${v.gops.toFixed(1)} GOPS; ${v.kernel}`);
+  lines.push('', ...wrap(`${v.name}: ${v.op}, ${v.macs.toLocaleString('en-US')} MACs, ${v.ms.toFixed(3)} ms (median of ${Math.min(r.runs, 5)}), ${v.gops.toFixed(1)} GOPS; ${v.kernel}`));
+  const tg = r.networks[0]?.accelerator.map((t) => t.dataflow) ?? [];
+  const names: Record<string, string> = { zascad: 'zascad (FEIE dense)', zascas: 'zascas (FEIE zero-skipping)', rs: 'rs (Eyeriss row-stationary)' };
   lines.push(
     '',
-    `ms = median over ${r.runs} runs of each node's wall time in runNetwork (host copies included); dense = im2col / GEMM kernels, skip = the zero-skipping kernel.`,
-    'zeros in = fraction of the layer\'s input equal to its zero point. Cycles, utilisation and energy (normalised to one MAC) are the accelerator models fed with that input: zascad = FEIE dense, zascas = FEIE zero-skipping, rs = Eyeriss row-stationary; speedup vs zascad. Pooling, add and softmax are not modelled.',
+    ...wrap(`ms = median over ${r.runs} runs of each node's wall time in runNetwork (host copies included); dense = im2col / GEMM kernels, skip = the zero-skipping kernel; zeros in = fraction of the layer's input equal to its zero point.`),
+    ...wrap(`Targets: ${tg.map((d) => `${short(d)} = ${names[d] ?? d}`).join(', ')}, each fed with the layer's actual input. cycles, x = speedup vs ${short(tg[0] ?? 'zascad')}, util = utilisation, energy normalised to one MAC. Pooling, add and softmax are not modelled. --json / --csv: every field.`),
     `total wall time ${(r.totalMs / 1000).toFixed(1)} s`,
   );
   return `${lines.join('\n')}\n`;
+}
+
+const csvCell = (v: string | number): string => (typeof v === 'number' ? String(v) : /[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+
+/** The demo as CSV: one row per network node with every field (per target: cycles, speedup, utilisation, energy). */
+export function demoCsv(r: DemoResult): string {
+  const tg = r.networks[0]?.accelerator.map((t) => t.dataflow) ?? [];
+  const head = ['network', 'layer', 'op', 'shape', 'macs', 'denseMs', 'zeroSkipMs', 'inputZeroFraction', ...tg.flatMap((d) => [`${d}Cycles`, `${d}Speedup`, `${d}Utilization`, `${d}Energy`])];
+  const rows = r.networks.flatMap((n) => n.layers.map((l) => {
+    const cells: (string | number)[] = [n.name, l.name, l.op, l.shape.join('x'), l.macs, l.denseMs, l.zeroSkipMs, l.inputZeroFraction];
+    tg.forEach((_, i) => {
+      const t = l.accelerator?.[i];
+      cells.push(...(t ? [t.cycles, t.speedup, t.utilization, t.energy] : ['', '', '', '']));
+    });
+    return cells.map(csvCell).join(',');
+  }));
+  return `${[head.join(','), ...rows].join('\n')}\n`;
 }
 
 /**

@@ -20,9 +20,9 @@ import { MacflowError } from '../errors.js';
 import { simulationHtml } from '../report/html.js';
 import { CliError, intOption, unknownName } from './args.js';
 import { runBench } from './bench.js';
-import { runDemo, formatDemo, demoHtml } from './demo.js';
+import { runDemo, formatDemo, demoHtml, demoCsv, DEMO_REPORT_DIR } from './demo.js';
 import { runInfo, formatInfo } from './info.js';
-import { progressBar, silentProgress } from './progress.js';
+import { progressBar, silentProgress, type Progress } from './progress.js';
 import { CLI_OUTPUT_SCHEMAS } from './schema.js';
 import { formatSimulate, runSimulate, simulateCsv, type SimulateResult, type SimulateRun } from './simulate.js';
 import { runSummary, type SummaryResult } from './summary.js';
@@ -45,7 +45,7 @@ Usage: macflow [command] [options]      (macflow <command> --help for its option
 Commands:
   demo      (default) run int8 LeNet-5 and a ResNet-style block network end to end, dense and
             zero-skipping; per layer CPU time, input zeros, cycles / utilisation / energy on
-            ZASCAD, ZASCAS and Eyeriss RS; a VGG-16 layer timing; --out DIR writes report.html
+            ZASCAD, ZASCAS and Eyeriss RS; a VGG-16 layer timing; writes ./macflow-report/report.html
   simulate  per-layer and total accelerator reports of a network (dense vs zero-skip, cycles,
             utilisation, energy, roofline); --out DIR writes report.html with the plots
   summary   the seed-style cost table of a network (memory, parameters, MACs per layer)
@@ -69,13 +69,20 @@ its actual input on ZASCAD (dense), ZASCAS (zero-skipping) and Eyeriss row-stati
 layer: CPU time of each kernel, zero fraction of the input, cycles, speedup vs ZASCAD,
 utilisation and energy; then times VGG-16 conv3_1 alone.
 
+The per-layer text fits in 120 columns: per network a table of this CPU and one of the modelled
+accelerators (short column names, legend below); --json and --csv hold every field.
+
 Options:
   --isa <scalar|simd|relaxed>   force a build (default: the best available)
   --runs <n>                    timed runs per network and kernel (default 20; medians reported)
   --seed <n>                    seed of the built-in weights and inputs (default 1)
+  --csv                         print CSV: one row per network node, every field
+  --no-report                   do not write the HTML report
 ${COMMON}
---out DIR writes demo.json and report.html (CPU time and zero-fraction charts, then cycles,
-utilisation, roofline and energy per network; inline SVG, opens offline).`,
+The HTML report (CPU time and zero-fraction charts, then cycles, utilisation, roofline and energy
+per network; inline SVG, opens offline) is written by default to ./${DEMO_REPORT_DIR}/report.html;
+--out DIR writes it to DIR instead, with demo.json, demo.csv and report.schema.json.
+A progress bar with ETA goes to stderr (on a terminal; step lines otherwise; none with --quiet).`,
   info: `Usage: macflow info [options]
 
 The builds this runtime can run (scalar / SIMD / relaxed SIMD), the one selected and why, threads,
@@ -163,7 +170,7 @@ Prints the JSON Schema (draft 2020-12) of a command's --json output (default sim
 type Spec = NonNullable<Parameters<typeof parseArgs>[0]>['options'];
 const COMMON_OPTS = { json: { type: 'boolean' }, out: { type: 'string' }, quiet: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } as const;
 const OPTIONS: Record<Command, Spec> = {
-  demo: { ...COMMON_OPTS, isa: { type: 'string' }, runs: { type: 'string' }, seed: { type: 'string' } },
+  demo: { ...COMMON_OPTS, isa: { type: 'string' }, runs: { type: 'string' }, seed: { type: 'string' }, csv: { type: 'boolean' }, 'no-report': { type: 'boolean' } },
   info: { ...COMMON_OPTS, isa: { type: 'string' } },
   simulate: { ...COMMON_OPTS, arch: { type: 'string' }, 'input-shape': { type: 'string' }, dataflow: { type: 'string' }, density: { type: 'string' }, 'weight-density': { type: 'string' }, data: { type: 'string' }, seed: { type: 'string' }, batch: { type: 'string' }, csv: { type: 'boolean' } },
   summary: { ...COMMON_OPTS, csv: { type: 'boolean' } },
@@ -230,10 +237,19 @@ async function main(argv: string[]): Promise<void> {
       const isa = str('isa') as Isa | undefined;
       if (isa !== undefined && !ISAS.includes(isa)) throw new CliError(`--isa ${isa} is not a build; use one of ${ISAS.join(', ')}.`);
       if (command === 'demo') {
-        const r = await runDemo({ isa, runs: intOption('runs', str('runs'), 20, 1), seed: intOption('seed', str('seed'), 1, 0), progress: (m) => v.quiet || process.stderr.write(`${m}\n`) });
+        if (v.json && v.csv) throw new CliError('--json and --csv exclude each other: pick one.');
+        const runs = intOption('runs', str('runs'), 20, 1);
+        const seed = intOption('seed', str('seed'), 1, 0);
+        const r = await runDemo({ isa, runs, seed, progress: v.quiet ? silentProgress : stepLines(progress) });
         result = r.result;
         text = formatDemo(r.result);
-        if (out) written.push(writeOut(out, 'report.html', demoHtml(r)), writeOut(out, 'report.schema.json', json(CLI_OUTPUT_SCHEMAS.demo)));
+        csv = demoCsv(r.result);
+        if (out) written.push(writeOut(out, 'report.schema.json', json(CLI_OUTPUT_SCHEMAS.demo)));
+        if (!v['no-report']) {
+          const dir = out ?? DEMO_REPORT_DIR;
+          mkdirSync(dir, { recursive: true });
+          written.push(writeOut(dir, 'report.html', demoHtml(r)));
+        }
       } else {
         const r = await runInfo({ isa });
         result = r;
@@ -330,8 +346,26 @@ async function main(argv: string[]): Promise<void> {
     written.push(writeOut(out, `${command}.json`, json(result)));
     if (csv !== undefined) written.push(writeOut(out, `${command}.csv`, csv));
     if (command !== 'demo' && command !== 'info') written.push(writeOut(out, `${command}.txt`, text));
-    if (!v.quiet) process.stderr.write(`wrote ${written.join(', ')}\n`);
   }
+  if (written.length && !v.quiet) process.stderr.write(`wrote ${written.join(', ')}\n`);
+}
+
+/**
+ * The progress of a long command: the bar (with ETA) as is on a terminal; when stderr is not one
+ * (CI logs, pipes) also each new step label as a line, so logs show what ran.
+ */
+function stepLines(bar: Progress): Progress {
+  if (process.stderr.isTTY) return bar;
+  let last = '';
+  return {
+    start: (n, what) => bar.start(n, what),
+    update(done, label) {
+      if (label !== last) process.stderr.write(`${label}\n`);
+      last = label;
+      bar.update(done, label);
+    },
+    stop: () => bar.stop(),
+  };
 }
 
 main(process.argv.slice(2)).catch((e) => {

@@ -1,6 +1,6 @@
 /** The command line end to end, from the built dist/ (the globalSetup keeps it fresh). */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -9,7 +9,8 @@ import { validateJson } from '../../src/report/json-schema.js';
 import { findAll, parseXml } from '../helpers/xml.js';
 
 const MAIN = new URL('../../dist/cli/main.js', import.meta.url).pathname;
-const run = (...args: string[]) => spawnSync(process.execPath, [MAIN, ...args], { encoding: 'utf8', timeout: 120_000 });
+// A fresh working directory per call: the demo writes ./macflow-report/ by default, never into the repo.
+const run = (...args: string[]) => spawnSync(process.execPath, [MAIN, ...args], { encoding: 'utf8', timeout: 120_000, cwd: mkdtempSync(join(tmpdir(), 'macflow-cwd-')) });
 
 describe('macflow CLI', () => {
   it('demo (the default command) runs LeNet-5 and the ResNet-style blocks dense and zero-skipping, models them, and writes JSON and report.html', () => {
@@ -47,6 +48,12 @@ describe('macflow CLI', () => {
     expect(result.vgg.macs).toBe(56 * 56 * 256 * 9 * 128);
     expect(result.vgg.ms).toBeGreaterThan(0);
     expect(JSON.parse(readFileSync(join(out, 'demo.json'), 'utf8'))).toEqual(result);
+    // demo.csv: one row per node of both networks, every field
+    const csv = readFileSync(join(out, 'demo.csv'), 'utf8').trim().split('\n');
+    expect(csv[0]).toBe('network,layer,op,shape,macs,denseMs,zeroSkipMs,inputZeroFraction,zascadCycles,zascadSpeedup,zascadUtilization,zascadEnergy,zascasCycles,zascasSpeedup,zascasUtilization,zascasEnergy,rsCycles,rsSpeedup,rsUtilization,rsEnergy');
+    expect(csv).toHaveLength(1 + lenet.layers.length + resnet.layers.length);
+    expect(csv[1].split(',').slice(0, 5)).toEqual(['lenet5', 'conv1', 'conv2d', '1x24x24x20', String(24 * 24 * 20 * 25)]);
+    expect(Number(csv[1].split(',')[12])).toBe(conv1.accelerator[1].cycles);
     expect(JSON.parse(readFileSync(join(out, 'report.schema.json'), 'utf8'))).toEqual(JSON.parse(JSON.stringify(CLI_OUTPUT_SCHEMAS.demo)));
     const doc = parseXml(readFileSync(join(out, 'report.html'), 'utf8'));
     expect(findAll(doc, 'script')).toHaveLength(0);
@@ -57,15 +64,36 @@ describe('macflow CLI', () => {
     expect(r.stderr).toMatch(/wrote .*report\.html/);
   });
 
-  it('prints a table by default and honours --isa', () => {
-    const r = run('demo', '--runs', '1', '--isa', 'scalar');
+  it('prints tables within 120 columns, writes ./macflow-report/report.html by default, progress on stderr only, honours --isa', () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'macflow-cwd-'));
+    const r = spawnSync(process.execPath, [MAIN, 'demo', '--runs', '1', '--isa', 'scalar'], { encoding: 'utf8', timeout: 120_000, cwd });
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/scalar build/);
-    expect(r.stdout).toMatch(/^conv1\s+conv2d\s+\[1,24,24,20\]\s+\d+\.\d%/m);
-    expect(r.stdout).toMatch(/zascad cycles\s+zascas cycles\s+rs cycles\s+zascas speedup/);
+    for (const line of r.stdout.split('\n')) expect(line.length, line).toBeLessThanOrEqual(120);
+    expect(r.stdout).toMatch(/^conv1\s+conv2d\s+\[1,24,24,20\]\s+\d+\.\d%\s+\d+\.\d{3}\s+\d+\.\d{3}\s+\d+\.\d{2}x$/m);
+    expect(r.stdout).toMatch(/^layer\s+cycles D\s+cycles S\s+cycles RS\s+x S\s+x RS\s+util D\s+util S\s+util RS\s+energy D\s+energy S\s+energy RS$/m);
+    expect(r.stdout).toMatch(/D = zascad \(FEIE dense\), S = zascas \(FEIE zero-skipping\), RS = rs/); // the legend
     expect(r.stdout).toMatch(/^TOTAL\s/m);
+    // progress (step lines when stderr is not a terminal; the bar with ETA when the run is long) on stderr, never on stdout
+    expect(r.stderr).toMatch(/^lenet5: 1 runs with the dense kernels/m);
+    expect(r.stdout).not.toMatch(/runs with the|ETA|█/);
+    const report = join(cwd, 'macflow-report', 'report.html');
+    expect(r.stderr).toContain('wrote macflow-report/report.html');
+    expect(findAll(parseXml(readFileSync(report, 'utf8')), 'svg').length).toBeGreaterThan(0);
     expect(r.stdout).toMatch(/outputs agree bit for bit/);
     expect(r.stdout).toMatch(/^vgg16\.conv3_1: conv2d 3x3 pad 1, 128 -> 256, 924,844,032 MACs/m);
+  });
+
+  it('demo --no-report writes nothing; --csv prints CSV; --json with --csv is refused', () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'macflow-cwd-'));
+    const r = spawnSync(process.execPath, [MAIN, 'demo', '--runs', '1', '--no-report', '--csv', '--quiet'], { encoding: 'utf8', timeout: 120_000, cwd });
+    expect(r.status, r.stderr).toBe(0);
+    expect(existsSync(join(cwd, 'macflow-report'))).toBe(false);
+    expect(r.stdout).toMatch(/^network,layer,op,shape,macs,/);
+    expect(r.stderr).toBe('');
+    const bad = run('demo', '--json', '--csv');
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/--json and --csv exclude each other/);
   });
 
   it('info reports the builds and the kernel registry', () => {
