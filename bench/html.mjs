@@ -106,7 +106,7 @@ function table(rep) {
     const fr = r.firstRun && !r.firstRun.error ? ms(r.firstRun.firstMs) : '-';
     return `<tr><td class="l">${e(suite)}</td><td class="l">${e(r.workload)}</td><td>${r.density ?? '-'}</td><td class="l">${e(r.label)}</td><td>${e(r.isa ?? '-')}</td><td>${ms(r.ms)}</td><td>${num(r.rmePct, 1)}</td><td>${r.samples}</td><td>${num(r.gops, 1)}</td><td>${num(r.bestGops, 1)}</td><td>${sp}</td><td>${ideal}</td><td>${vsOrt}</td><td>${fr}</td></tr>`;
   });
-  return `<table><thead><tr>${head.map((h) => `<th>${e(h)}</th>`).join('')}</tr></thead><tbody>${rows.join('')}</tbody></table>`;
+  return `<table id="cases"><thead><tr>${head.map((h) => `<th>${e(h)}</th>`).join('')}</tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
 /** The whole page of a bench report (the object bench/run.js writes with --json). */

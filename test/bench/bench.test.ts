@@ -83,7 +83,8 @@ describe('bench/run.js --quick --suite sparse', () => {
     const json = join(dir, 'sparse.json');
     const html = join(dir, 'sparse.html');
     const csv = join(dir, 'sparse.csv');
-    await run(process.execPath, [script, '--quick', '--suite', 'sparse', '--workload', 'lenet5-conv1', '--json', json, '--csv', csv, '--html', html], { timeout: 50_000 });
+    // --no-peers: ORT-web in the zero-skip groups is covered by the sweep test below.
+    await run(process.execPath, [script, '--quick', '--suite', 'sparse', '--workload', 'lenet5-conv1', '--no-peers', '--json', json, '--csv', csv, '--html', html], { timeout: 50_000 });
     const rep = JSON.parse(readFileSync(json, 'utf8'));
     expect(rep.suite).toBe('sparse');
     expect(typeof rep.machine.cpu).toBe('string');
@@ -106,18 +107,95 @@ describe('bench/run.js --quick --suite sparse', () => {
       const base = results.find((b) => b.baseline && b.part === r.part && b.density === r.density)!;
       expect(r.speedupVsDense).toBeCloseTo(base.ms / r.ms, 9);
     }
-    expect(readFileSync(csv, 'utf8').split('\n')[0]).toMatch(/^workload,case,label,kind,isa,macs,.*,error,part,density,densityKind,speedupVsDense$/m);
+    expect(readFileSync(csv, 'utf8').split('\n')[0]).toMatch(/^workload,case,label,kind,isa,macs,.*,error,part,density,densityKind,speedupVsDense,network,sharedLayers$/m);
 
     const doc = parseXml(readFileSync(html, 'utf8'));
     const svgs = findAll(doc, 'svg');
-    // throughput bars for both parts, speedup-vs-density for both parts
-    expect(svgs).toHaveLength(4);
+    // throughput bars and speedup-vs-density for both parts, then the modelled accelerator's cycles, roofline, energy
+    expect(svgs).toHaveLength(4 + 3);
     expect(findAll(doc, 'rect', 'bar').length).toBeGreaterThanOrEqual(results.length);
     const ideal = findAll(doc, 'polyline', 'line').filter((l) => l.attrs['data-name'] === 'ideal 1/density');
     expect(ideal).toHaveLength(2);
-    // one point per sparse (non-baseline) case
-    expect(findAll(doc, 'circle', 'point')).toHaveLength(results.filter((r) => !r.baseline).length);
+    // one speedup point per sparse (non-baseline) case; the roofline: zascad + zascas at 3 densities, one layer
+    const fig = (id: string) => findAll(doc, 'figure').find((f) => f.attrs.id === id)!;
+    expect(findAll(fig('speedup-zeroSkip'), 'circle', 'point').length + findAll(fig('speedup-csr'), 'circle', 'point').length).toBe(results.filter((r) => !r.baseline).length);
+    expect(findAll(fig('accel-roofline'), 'circle', 'point')).toHaveLength(4);
     // the table: one row per case
-    expect(findAll(doc, 'tr').length).toBe(results.length + 1);
+    expect(findAll(findAll(doc, 'table').find((t) => t.attrs.id === 'cases')!, 'tr').length).toBe(results.length + 1);
   }, 60_000);
+});
+
+interface SweepResult extends SparseResult {
+  kind: string;
+  sweep: boolean;
+  network: string;
+  layers: string[];
+  speedup: Record<string, number>;
+}
+
+describe('bench/run.js --quick --suite sparse --network (the per-network sweep)', () => {
+  it('times dense, zero-skip and ORT-web int8 per distinct layer shape, with the vs-ORT ratio, the model and its HTML sections', async () => {
+    const json = join(dir, 'sweep.json');
+    const html = join(dir, 'sweep.html');
+    const csv = join(dir, 'sweep.csv');
+    // res2a_branch2c: 56x56x64 -> 256, 1x1 (51 MMAC), the shape of three more ResNet-50 layers
+    await run(process.execPath, [script, '--quick', '--suite', 'sparse', '--network', 'resnet50', '--layers', 'res2a_branch2c', '--json', json, '--csv', csv, '--html', html], { timeout: 50_000 });
+    const rep = JSON.parse(readFileSync(json, 'utf8'));
+    const results: SweepResult[] = rep.results;
+    expect(results.filter((r) => r.error)).toEqual([]);
+    expect(results.every((r) => r.part === 'zeroSkip')).toBe(true); // the sweep leaves CSR out
+    const id = 'resnet50/res2a_branch2c';
+    expect(rep.workloads.map((w: { id: string }) => w.id)).toEqual([id]);
+    expect(rep.workloads[0]).toMatchObject({ h: 56, w: 56, cin: 64, cout: 256, kh: 1, kw: 1, stride: 1, groups: 1, macs: 56 * 56 * 64 * 256 });
+    for (const d of [1, 0.5, 0.1]) expect(results.filter((r) => r.density === d).map((r) => r.case)).toEqual(['dense-simd', 'zeroskip-simd', 'ort-int8']);
+    for (const r of results) {
+      expect(r).toMatchObject({ workload: id, sweep: true, network: 'resnet50' });
+      expect(r.layers).toEqual(['resnet50/res2a_branch2c', 'resnet50/res2a_branch1', 'resnet50/res2b_branch2c', 'resnet50/res2c_branch2c']);
+      expect(r.gops).toBeGreaterThan(0);
+      expect(r.firstRun).toBeUndefined(); // no first-run children in the sweep
+      const ort = results.find((o) => o.case === 'ort-int8' && o.density === r.density)!;
+      if (r.kind === 'peer') expect(r.speedup['ort-int8']).toBeUndefined();
+      else expect(r.speedup['ort-int8']).toBeCloseTo(ort.ms / r.ms, 9); // the vs-ORT ratio of effective throughputs
+    }
+    expect(rep.targets.map((t: { id: string }) => t.id)).toContain('zeroskip-vs-ort-int8-0.5');
+    const head = readFileSync(csv, 'utf8').split('\n')[0].split(',');
+    const row = readFileSync(csv, 'utf8').split('\n')[2].split(','); // zeroskip-simd at density 1
+    expect(Number(row[head.indexOf('vsOrtInt8')])).toBeGreaterThan(0);
+
+    // the model: zascad and zascas at each density, on the same data (measured input densities)
+    const acc = rep.accelerator;
+    expect(acc.preset).toBe('zasca');
+    expect(acc.runs.map((x: { dataflow: string; density: number }) => `${x.dataflow}@${x.density}`)).toEqual(['zascad@1', 'zascas@1', 'zascad@0.5', 'zascas@0.5', 'zascad@0.1', 'zascas@0.1']);
+    for (const x of acc.runs) {
+      const l = x.report.layers[0];
+      expect(l.layer.name).toBe(id);
+      expect(l.densities.source).toBe('measured');
+      expect(l.densities.input).toBeCloseTo(x.density, 3);
+    }
+    const cyc = (df: string, d: number) => acc.runs.find((x: { dataflow: string; density: number }) => x.dataflow === df && x.density === d).report.totals.cycles.total;
+    expect(cyc('zascas', 0.1)).toBeLessThan(cyc('zascas', 0.5));
+    expect(cyc('zascas', 0.5)).toBeLessThan(cyc('zascad', 0.5));
+
+    const doc = parseXml(readFileSync(html, 'utf8')); // throws unless the page (and every SVG in it) is well-formed
+    expect(findAll(doc, 'script')).toHaveLength(0);
+    const fig = (fid: string) => findAll(doc, 'figure').find((f) => f.attrs.id === fid)!;
+    for (const fid of ['vs-ort-zeroSkip', 'accel-cycles', 'accel-roofline', 'accel-energy-totals']) expect(findAll(fig(fid), 'svg'), fid).toHaveLength(1);
+    // vs ORT: one point per zero-skip case and density, and the target line
+    expect(findAll(fig('vs-ort-zeroSkip'), 'circle', 'point')).toHaveLength(3);
+    expect(findAll(fig('vs-ort-zeroSkip'), 'polyline', 'line').map((l) => l.attrs['data-name'])).toContain('targets: 1.5x at 0.5, 2.5x at 0.3');
+    // cycles: one bar per layer for zascad and zascas at each density, at the reported value
+    const bars = findAll(fig('accel-cycles'), 'rect', 'bar');
+    expect(bars.map((b) => b.attrs['data-series'])).toEqual(['zascad', 'zascas @1', 'zascas @0.5', 'zascas @0.1']);
+    expect(Number(bars[2].attrs['data-value'])).toBe(cyc('zascas', 0.5));
+    expect(findAll(fig('accel-roofline'), 'polyline', 'line').map((l) => l.attrs['data-name'])).toEqual(['attainable roof']);
+    // energy: stacked per memory level for the six runs
+    expect(new Set(findAll(fig('accel-energy-totals'), 'rect', 'bar').map((b) => b.attrs['data-category'])).size).toBe(6);
+    expect(findAll(doc, 'table').find((t) => t.attrs.id === 'accel-table')).toBeDefined();
+    // the table notes which layers share the shape
+    expect(readFileSync(html, 'utf8')).toContain('resnet50/res2a_branch2c = resnet50/res2a_branch2c, resnet50/res2a_branch1');
+  }, 60_000);
+
+  it('--layers naming no conv layer fails with a message', async () => {
+    await expect(run(process.execPath, [script, '--quick', '--suite', 'sparse', '--network', 'alexnet', '--layers', 'conv9'], { timeout: 20_000 })).rejects.toThrow(/--layers conv9: no conv layer of alexnet is called that/);
+  }, 30_000);
 });
