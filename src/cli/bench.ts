@@ -29,6 +29,10 @@ export interface BenchCommandOptions {
   quick: boolean;
   /** Comma-separated workload ids of bench/workloads.mjs (default: all). */
   workload?: string;
+  /** Sparse suite: comma-separated networks of the per-network zero-skip sweep (e.g. `vgg16,resnet50,alexnet`). */
+  network?: string;
+  /** Sparse suite: comma-separated conv layer names of the sweep (`conv3_1` or `vgg16/conv3_1`). */
+  layers?: string;
   /** What to print on stdout: the harness's own tables, or its JSON / CSV report. */
   format: 'text' | 'json' | 'csv';
   /** Also write bench.json, bench.csv, bench.md and bench.html (the offline HTML/SVG report) to this directory. */
@@ -48,7 +52,7 @@ export function runBench(o: BenchCommandOptions): { stdout: string; written: str
   if (!(BENCH_SUITES as readonly string[]).includes(o.suite)) throw unknownName('suite', o.suite, BENCH_SUITES);
   const script = o.script ?? BENCH_SCRIPT;
   if (!existsSync(script)) throw new CliError(benchMissingMessage(script), 1);
-  const args = [script, '--suite', o.suite, ...(o.quick ? ['--quick'] : []), ...(o.workload ? ['--workload', o.workload] : [])];
+  const args = [script, '--suite', o.suite, ...(o.quick ? ['--quick'] : []), ...(o.workload ? ['--workload', o.workload] : []), ...(o.network ? ['--network', o.network] : []), ...(o.layers ? ['--layers', o.layers] : [])];
   const tmp = o.format !== 'text' ? mkdtempSync(join(tmpdir(), 'macflow-bench-')) : undefined;
   const report = tmp ? join(tmp, `bench.${o.format}`) : undefined;
   const written = o.out ? (['json', 'csv', 'md', 'html'] as const).map((x) => join(o.out!, `bench.${x}`)) : [];

@@ -157,6 +157,9 @@ Options:
   --suite <kernels|sparse|binary|peers|all>  which cases (default all)
   --quick           few samples, for smoke tests
   --workload <ids>  comma-separated workload ids of bench/workloads.mjs (default all)
+  --network <nets>  sparse suite: the per-network zero-skip sweep over every distinct conv shape of
+                    these built-in networks (e.g. vgg16,resnet50,alexnet); long, see BENCHMARKS.md
+  --layers <names>  sparse suite: only these conv layers of the sweep (conv3_1 or vgg16/conv3_1)
   --json            print the JSON report on stdout (the harness's tables go to stderr)
   --csv             print the CSV report on stdout
   --out <dir>       write bench.json, bench.csv, bench.md and bench.html to <dir>
@@ -175,7 +178,7 @@ const OPTIONS: Record<Command, Spec> = {
   simulate: { ...COMMON_OPTS, arch: { type: 'string' }, 'input-shape': { type: 'string' }, dataflow: { type: 'string' }, density: { type: 'string' }, 'weight-density': { type: 'string' }, data: { type: 'string' }, seed: { type: 'string' }, batch: { type: 'string' }, csv: { type: 'boolean' } },
   summary: { ...COMMON_OPTS, csv: { type: 'boolean' } },
   trace: { ...COMMON_OPTS, 'seed-example': { type: 'boolean' }, input: { type: 'string' }, kernel: { type: 'string' }, stride: { type: 'string' }, values: { type: 'string' }, density: { type: 'string' }, seed: { type: 'string' }, variant: { type: 'string' }, 'max-cycles': { type: 'string' } },
-  bench: { ...COMMON_OPTS, suite: { type: 'string' }, quick: { type: 'boolean' }, workload: { type: 'string' }, csv: { type: 'boolean' } },
+  bench: { ...COMMON_OPTS, suite: { type: 'string' }, quick: { type: 'boolean' }, workload: { type: 'string' }, network: { type: 'string' }, layers: { type: 'string' }, csv: { type: 'boolean' } },
   schema: { help: { type: 'boolean', short: 'h' } },
 };
 
@@ -328,7 +331,7 @@ async function main(argv: string[]): Promise<void> {
     }
     case 'bench': {
       if (v.json && v.csv) throw new CliError('--json and --csv exclude each other: pick one.');
-      const r = runBench({ suite: str('suite') ?? 'all', quick: !!v.quick, workload: str('workload'), format: v.json ? 'json' : v.csv ? 'csv' : 'text', out, quiet: !!v.quiet });
+      const r = runBench({ suite: str('suite') ?? 'all', quick: !!v.quick, workload: str('workload'), network: str('network'), layers: str('layers'), format: v.json ? 'json' : v.csv ? 'csv' : 'text', out, quiet: !!v.quiet });
       process.stdout.write(r.stdout);
       if (out && !v.quiet) process.stderr.write(`wrote ${r.written.join(', ')}\n`);
       return;
