@@ -27,6 +27,17 @@
 //      across the tile's A panels).
 // Exact FEIE counts (non-zero inputs per row and channel, MACs with a non-zero input) come from
 // q8_conv_zs_count, one vectorised pass over x that is also the density scan of conv2dAuto.
+//
+// Where the time goes (bench/profile-zeroskip.mjs, simd build, VGG-16 conv3_1 / ResNet-50 3x3 /
+// AlexNet conv2 at density 0.1): count pass 0.05 / 0.013 / 0.01 ms, B packing 0.03 / 0.016 /
+// 0.07 ms (prepackable: packZeroSkipWeights), lowering + listing 0.78 / 0.12 / 0.23 ms (was
+// 1.9 / 0.39 / 0.52 with a data-dependent branch per listed pair and per padding block: now the
+// list is appended branch-free from a bit-position table and padding taps read a zero-point
+// row), micro-kernel 4.3 / 0.44 / 2.5 ms at the dense GEMM's per-MAC rate (38-43 GMAC/s) on
+// 0.16-0.18 of the dense MACs. That fraction bounds the speedup at 0.1 near 1 / 0.17 ~ 5.9x.
+// A 1-pixel panel (ZMR = 1) would list 0.12-0.14 of the pairs instead of 0.16-0.17 (computed on
+// the same data) but costs ~1.1-1.3x more instructions per pixel-pair (4 B loads per 4 dots):
+// at most ~10 % at density 0.1 and a loss at 0.5, so not built.
 
 // Register tile: ZMR output pixels x ZNR output channels. 2 x 16 (8 accumulators, 4 B vectors)
 // measured 3-6 % faster than 3 x 12 at densities <= 0.5 (fewer zeros share a listed pair with a

@@ -14,6 +14,7 @@
  *   share a listed pair with a non-zero (see {@link ZeroSkipCounts.cpuMultiplyAdds}).
  * - `'scatter'` (the scalar build, depthwise): assembly/feie/conv.ts, the FEIE order itself:
  *   the input streamed pixel by pixel, each non-zero input scattered into the outputs it meets.
+ * The block-sparse kernel's weights can be packed once ({@link packZeroSkipWeights}).
  * Counts come from one vectorised pass over x (q8_conv_zs_count) for the block-sparse kernel and
  * from the scatter itself otherwise; they are a property of the data, not of the kernel.
  * @module
