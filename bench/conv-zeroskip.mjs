@@ -4,11 +4,11 @@
 // are spatially clustered (a box-blurred noise field per channel, thresholded at the quantile that
 // gives the requested density). Weights int8, output requantised to uint8 (ReLU). Prints one JSON
 // line per (layer, density): medians of `reps` timed calls (wall and process CPU), speedup of
-// zero-skip over dense (packed weights), the target 0.8 / density, counting overhead, conv2dAuto's
+// zero-skip over dense (packed weights), of zero-skip with weights prepacked (packZeroSkipWeights), the target 0.8 / density, counting overhead, conv2dAuto's
 // choice and time (density scan included), FEIE cycles. Dense, zero-skip, zero-skip without counting
 // and conv2dAuto are timed round robin (see timeRR).
 import { loadavg, uptime } from 'node:os';
-import { activationDensity, conv2d, conv2dAuto, conv2dZeroSkip, init, packConvWeights } from '../dist/index.js';
+import { activationDensity, conv2d, conv2dAuto, conv2dZeroSkip, init, packConvWeights, packZeroSkipWeights } from '../dist/index.js';
 import { clusteredActivations, lcg } from './sparse-data.mjs';
 
 const reps = Number(process.argv[2] ?? 7);
@@ -58,6 +58,7 @@ for (const L of layers) {
   for (let i = 0; i < wData.length; i++) wData[i] = Math.floor(rnd() * 256) - 128;
   const w = { data: wData, shape: [L.M, L.R, L.S, L.C] };
   const pw = packConvWeights(mf, w);
+  const zw = mf.isa === 'scalar' ? undefined : packZeroSkipWeights(mf, w);
   const rq = { xScale: 0.02, wScale: 0.005, yScale: 0.4, outputDtype: 'uint8', activation: 'relu' };
   const macs = L.M * L.H * L.W * L.R * L.S * L.C;
   for (const density of densities) {
@@ -65,7 +66,7 @@ for (const L of layers) {
     const params = { pads: L.pads, requantize: rq };
     let info;
     let autoRun;
-    const [dense, zs, zsNoCount, auto] = timeRR([
+    const [dense, zs, zsNoCount, auto, zsPre] = timeRR([
       () => conv2d(mf, xt, pw, params).dispose(),
       () => {
         const r = conv2dZeroSkip(mf, xt, w, params);
@@ -77,6 +78,7 @@ for (const L of layers) {
         autoRun = conv2dAuto(mf, xt, w, { ...params, packed: pw });
         autoRun.y.dispose();
       },
+      () => conv2dZeroSkip(mf, xt, zw ?? w, params).y.dispose(),
     ]);
     const [scan] = timeRR([() => activationDensity(xt, 0)]);
     // exactness of the comparison: the outputs are the same
@@ -91,12 +93,13 @@ for (const L of layers) {
       layer: L.name, density, measuredDensityMacs: +measured.toFixed(4), sameOutput: same,
       kernel: info.kernel, cpuMultiplyAddsPerDense: +(info.counts.cpuMultiplyAdds / info.counts.macs.dense).toFixed(4),
       auto: { ran: autoRun.ran, density: +autoRun.density.toFixed(4), crossover: autoRun.crossover, scanMs: +scan.wall.toFixed(3) },
-      ms: { densePacked: +dense.wall.toFixed(2), zeroSkip: +zs.wall.toFixed(2), zeroSkipNoCount: +zsNoCount.wall.toFixed(2), auto: +auto.wall.toFixed(2) },
+      ms: { densePacked: +dense.wall.toFixed(2), zeroSkip: +zs.wall.toFixed(2), zeroSkipNoCount: +zsNoCount.wall.toFixed(2), auto: +auto.wall.toFixed(2), zeroSkipPrepacked: +zsPre.wall.toFixed(2) },
       minMs: { densePacked: +dense.minWall.toFixed(2), zeroSkip: +zs.minWall.toFixed(2), zeroSkipNoCount: +zsNoCount.minWall.toFixed(2), auto: +auto.minWall.toFixed(2) },
       cpuMs: { densePacked: +dense.cpu.toFixed(2), zeroSkip: +zs.cpu.toFixed(2), zeroSkipNoCount: +zsNoCount.cpu.toFixed(2), auto: +auto.cpu.toFixed(2) },
       denseGops: +((2 * macs) / dense.wall / 1e6).toFixed(1),
       zeroSkipEffGops: +((2 * macs) / zs.wall / 1e6).toFixed(1),
       speedupVsDensePacked: { wall: +(dense.wall / zs.wall).toFixed(2), cpu: +(dense.cpu / zs.cpu).toFixed(2), minWall: +(dense.minWall / zs.minWall).toFixed(2) },
+      prepackedSpeedupVsDensePacked: { wall: +(dense.wall / zsPre.wall).toFixed(2), cpu: +(dense.cpu / zsPre.cpu).toFixed(2), minWall: +(dense.minWall / zsPre.minWall).toFixed(2) },
       autoVsDensePacked: { wall: +(dense.wall / auto.wall).toFixed(2), cpu: +(dense.cpu / auto.cpu).toFixed(2) },
       target: +(0.8 / density).toFixed(2),
       countingOverheadPct: { wall: +((zs.wall / zsNoCount.wall - 1) * 100).toFixed(1), cpu: +((zs.cpu / zsNoCount.cpu - 1) * 100).toFixed(1), minWall: +((zs.minWall / zsNoCount.minWall - 1) * 100).toFixed(1) },
@@ -104,5 +107,6 @@ for (const L of layers) {
     }));
   }
   pw.dispose();
+  zw?.dispose();
 }
 console.log(JSON.stringify({ end: true, loadavg: loadavg().map((v) => +v.toFixed(2)) }));

@@ -59,6 +59,7 @@ export {
   conv2dZeroSkip, FEIE_ACC_BYTES, BLOCKSPARSE_MIN_MG, BLOCKSPARSE_TILE_BYTES, blockSparseTileRows,
   type Conv2DZeroSkipParams, type Conv2DZeroSkipResult, type ZeroSkipCounts, type ZeroSkipKernel,
 } from './ops/conv2d-zeroskip.js';
+export { packZeroSkipWeights, PackedZeroSkipWeights, type PackZeroSkipWeightsOptions } from './ops/conv2d-zeroskip.js';
 export {
   conv2dAuto, activationDensity, ZERO_SKIP_CROSSOVER,
   type Conv2DAutoParams, type Conv2DAutoResult, type Conv2DChoice,

@@ -27,6 +27,17 @@
 //      across the tile's A panels).
 // Exact FEIE counts (non-zero inputs per row and channel, MACs with a non-zero input) come from
 // q8_conv_zs_count, one vectorised pass over x that is also the density scan of conv2dAuto.
+//
+// Where the time goes (bench/profile-zeroskip.mjs, simd build, VGG-16 conv3_1 / ResNet-50 3x3 /
+// AlexNet conv2 at density 0.1): count pass 0.05 / 0.013 / 0.01 ms, B packing 0.03 / 0.016 /
+// 0.07 ms (prepackable: packZeroSkipWeights), lowering + listing 0.78 / 0.12 / 0.23 ms (was
+// 1.9 / 0.39 / 0.52 with a data-dependent branch per listed pair and per padding block: now the
+// list is appended branch-free from a bit-position table and padding taps read a zero-point
+// row), micro-kernel 4.3 / 0.44 / 2.5 ms at the dense GEMM's per-MAC rate (38-43 GMAC/s) on
+// 0.16-0.18 of the dense MACs. That fraction bounds the speedup at 0.1 near 1 / 0.17 ~ 5.9x.
+// A 1-pixel panel (ZMR = 1) would list 0.12-0.14 of the pairs instead of 0.16-0.17 (computed on
+// the same data) but costs ~1.1-1.3x more instructions per pixel-pair (4 B loads per 4 dots):
+// at most ~10 % at density 0.1 and a loss at 0.5, so not built.
 
 // Register tile: ZMR output pixels x ZNR output channels. 2 x 16 (8 accumulators, 4 B vectors)
 // measured 3-6 % faster than 3 x 12 at densities <= 0.5 (fewer zeros share a listed pair with a
@@ -58,7 +69,7 @@ export function q8_conv_zs_packed_b_bytes(Mg: i32, R: i32, S: i32, Cg: i32): i32
 export function q8_conv_zs_work_bytes(rows: i32, R: i32, S: i32, Cg: i32): i32 {
   const kp = pairsK(R * S, Cg);
   const panels = cdiv(rows, ZMR);
-  return panels * kp * PA + panels * (kp + 1) * 4 + 3 * (R * S + 1) * 4 + 64;
+  return panels * kp * PA + panels * (kp + 1) * 4 + 3 * (R * S + 1) * 4 + Cg + 64;
 }
 
 /**
@@ -168,10 +179,39 @@ export function q8_conv_zs_pack_b(w: usize, signed: i32, wzp: usize, Mg: i32, R:
   v128.store(dst, i32x4.shuffle(xyHi, z, 6, 2, 3, 7), 32);
 }
 
-// 8 channels of an input pixel (0 = padding) as i16 x - xzp.
-@inline function row8(p: usize, signed: i32, zv: v128): v128 {
-  if (p == 0) return i32x4.splat(0);
+// 8 channels of an input pixel (padding: the zero-point row) as i16 x - xzp.
+@inline function px8(p: usize, signed: i32, zv: v128): v128 {
   return i16x8.sub(signed ? v128.load8x8_s(p) : v128.load8x8_u(p), zv);
+}
+
+// CMP[m] = the positions of the set bits of the byte m, ascending (8 bytes per m): the pair list
+// is appended without a branch per pair (data-dependent branches cost more than the lowering).
+const CMP: usize = memory.data(256 * 8, 16);
+let cmpReady = false;
+function initCmp(): void {
+  for (let m = 0; m < 256; m++) {
+    let n = 0;
+    for (let b = 0; b < 8; b++) if (m & (1 << b)) store<u8>(CMP + <usize>(m * 8 + n++), <u8>b);
+  }
+  cmpReady = true;
+}
+
+// Appends j + (set bits of the 8-bit m) to list[n + 1 ..]; returns the new n. Writes 8 entries
+// whatever m holds (the caller's list has room: n <= j and j + 8 <= its pairs).
+@inline function append8(list: usize, n: i32, j: i32, m: i32): i32 {
+  const pos = i16x8.extend_low_i8x16_u(v128.load64_zero(CMP + (<usize>m << 3)));
+  const jv = i32x4.splat(j);
+  const d = list + (<usize>(n + 1) << 2);
+  v128.store(d, i32x4.add(i32x4.extend_low_i16x8_u(pos), jv));
+  v128.store(d, i32x4.add(i32x4.extend_high_i16x8_u(pos), jv), 16);
+  return n + popcnt<i32>(m);
+}
+
+// append8 for a 4-bit m (4 entries written).
+@inline function append4(list: usize, n: i32, j: i32, m: i32): i32 {
+  const pos = i32x4.extend_low_i16x8_u(i16x8.extend_low_i8x16_u(v128.load32_zero(CMP + (<usize>m << 3))));
+  v128.store(list + (<usize>(n + 1) << 2), i32x4.add(pos, i32x4.splat(j)));
+  return n + popcnt<i32>(m);
 }
 
 /**
@@ -196,6 +236,9 @@ export function q8_conv_zs_gemm(
   const apan = work;
   const lists = apan + <usize>panels * kp * PA;
   const taps = lists + <usize>panels * (kp + 1) * 4; // [3][RS + 1] input pixel pointers, 0 = padding
+  const zrow = taps + <usize>(3 * (RS + 1) * 4); // Cg bytes of xzp: what a padding tap reads
+  memory.fill(zrow, <u8>xzp, <usize>Cg);
+  if (!cmpReady) initCmp();
   const zv = i16x8.splat(<i16>xzp);
   const c8 = Cg & ~7;
   let listed = 0;
@@ -225,14 +268,14 @@ export function q8_conv_zs_gemm(
     let n = 0;
     for (let tp = 0; tp < TPF; tp++) {
       const t0 = tp * 2;
-      const q00 = <usize>load<u32>(taps + (<usize>t0 << 2));
-      const q01 = <usize>load<u32>(taps + (<usize>(t0 + 1) << 2));
-      const q10 = <usize>load<u32>(taps + (<usize>(RS + 1 + t0) << 2));
-      const q11 = <usize>load<u32>(taps + (<usize>(RS + 2 + t0) << 2));
-      const q20 = <usize>load<u32>(taps + (<usize>(2 * RS + 2 + t0) << 2));
-      const q21 = <usize>load<u32>(taps + (<usize>(2 * RS + 3 + t0) << 2));
+      const r00 = <usize>load<u32>(taps + (<usize>t0 << 2));
+      const r01 = <usize>load<u32>(taps + (<usize>(t0 + 1) << 2));
+      const r10 = <usize>load<u32>(taps + (<usize>(RS + 1 + t0) << 2));
+      const r11 = <usize>load<u32>(taps + (<usize>(RS + 2 + t0) << 2));
+      const r20 = ZMR == 3 ? <usize>load<u32>(taps + (<usize>(2 * RS + 2 + t0) << 2)) : 0;
+      const r21 = ZMR == 3 ? <usize>load<u32>(taps + (<usize>(2 * RS + 3 + t0) << 2)) : 0;
       const jb = tp * Cg;
-      if (q00 == 0 && q01 == 0 && q10 == 0 && q11 == 0 && q20 == 0 && q21 == 0) {
+      if ((r00 | r01 | r10 | r11 | r20 | r21) == 0) {
         // the whole tap pair is padding for the panel's pixels: zeros, never listed
         if (!skip) {
           memory.fill(a + <usize>jb * PA, 0, <usize>Cg * PA);
@@ -240,34 +283,37 @@ export function q8_conv_zs_gemm(
         }
         continue;
       }
+      // padding taps read the zero-point row: no branch per channel block
+      const q00 = r00 ? r00 : zrow, q01 = r01 ? r01 : zrow;
+      const q10 = r10 ? r10 : zrow, q11 = r11 ? r11 : zrow;
+      const q20 = r20 ? r20 : zrow, q21 = r21 ? r21 : zrow;
       let c = 0;
       for (; c < c8; c += 8) {
         const uc = <usize>c;
-        const x0a = row8(q00 ? q00 + uc : 0, signed, zv), x0b = row8(q01 ? q01 + uc : 0, signed, zv);
-        const x1a = row8(q10 ? q10 + uc : 0, signed, zv), x1b = row8(q11 ? q11 + uc : 0, signed, zv);
-        const x2a = row8(q20 ? q20 + uc : 0, signed, zv), x2b = row8(q21 ? q21 + uc : 0, signed, zv);
-        // 8 channels zero in all six inputs: nothing listed, and unlisted A is never read
-        if (skip && !v128.any_true(v128.or(v128.or(v128.or(x0a, x0b), v128.or(x1a, x1b)), v128.or(x2a, x2b)))) continue;
+        const x0a = px8(q00 + uc, signed, zv), x0b = px8(q01 + uc, signed, zv);
+        const x1a = px8(q10 + uc, signed, zv), x1b = px8(q11 + uc, signed, zv);
         const l0 = i16x8.shuffle(x0a, x0b, 0, 8, 1, 9, 2, 10, 3, 11);
         const h0 = i16x8.shuffle(x0a, x0b, 4, 12, 5, 13, 6, 14, 7, 15);
         const l1 = i16x8.shuffle(x1a, x1b, 0, 8, 1, 9, 2, 10, 3, 11);
         const h1 = i16x8.shuffle(x1a, x1b, 4, 12, 5, 13, 6, 14, 7, 15);
-        const l2 = i16x8.shuffle(x2a, x2b, 0, 8, 1, 9, 2, 10, 3, 11);
-        const h2 = i16x8.shuffle(x2a, x2b, 4, 12, 5, 13, 6, 14, 7, 15);
+        let lo = v128.or(l0, l1);
+        let hi = v128.or(h0, h1);
+        let l2 = lo, h2 = hi;
+        if (ZMR == 3) {
+          const x2a = px8(q20 + uc, signed, zv), x2b = px8(q21 + uc, signed, zv);
+          l2 = i16x8.shuffle(x2a, x2b, 0, 8, 1, 9, 2, 10, 3, 11);
+          h2 = i16x8.shuffle(x2a, x2b, 4, 12, 5, 13, 6, 14, 7, 15);
+          lo = v128.or(lo, l2);
+          hi = v128.or(hi, h2);
+        }
         const j = jb + c;
         storeA(a + <usize>j * PA, l0, l1, l2);
         storeA(a + <usize>(j + 4) * PA, h0, h1, h2);
-        let m = skip
-          ? i32x4.bitmask(v128.not(i32x4.eq(v128.or(l0, v128.or(l1, l2)), i32x4.splat(0))))
-            | (i32x4.bitmask(v128.not(i32x4.eq(v128.or(h0, v128.or(h1, h2)), i32x4.splat(0)))) << 4)
-          : 0xff;
-        while (m) {
-          store<i32>(list + (<usize>(++n) << 2), j + ctz<i32>(m));
-          m &= m - 1;
-        }
+        const m = skip ? i32x4.bitmask(v128.not(i32x4.eq(lo, i32x4.splat(0)))) | (i32x4.bitmask(v128.not(i32x4.eq(hi, i32x4.splat(0)))) << 4) : 0xff;
+        n = append8(list, n, j, m);
       }
       for (; c < Cg; c++) {
-        // channel tail, one pair for the 3 rows
+        // channel tail, one pair for the ZMR rows
         const j = jb + c;
         const d = a + <usize>j * PA;
         let any = 0;
@@ -297,21 +343,17 @@ export function q8_conv_zs_gemm(
           for (let c = 0; c < cp; c++) store<i32>(list + (<usize>(++n) << 2), jb + c);
         }
       } else {
+        const p0 = q0 ? q0 : zrow, p1 = q1 ? q1 : zrow, p2 = q2 ? q2 : zrow;
         let c = 0;
         for (; c < c8; c += 8) {
           const uc = <usize>c;
-          const x0 = row8(q0 ? q0 + uc : 0, signed, zv);
-          const x1 = row8(q1 ? q1 + uc : 0, signed, zv);
-          const x2 = row8(q2 ? q2 + uc : 0, signed, zv);
-          const nz = v128.or(x0, v128.or(x1, x2));
-          if (skip && !v128.any_true(nz)) continue;
+          const x0 = px8(p0 + uc, signed, zv);
+          const x1 = px8(p1 + uc, signed, zv);
+          const x2 = ZMR == 3 ? px8(p2 + uc, signed, zv) : x1;
+          const nz = ZMR == 3 ? v128.or(x0, v128.or(x1, x2)) : v128.or(x0, x1);
           const j = jb + (c >> 1);
           storeA(a + <usize>j * PA, x0, x1, x2);
-          let m = skip ? i32x4.bitmask(v128.not(i32x4.eq(nz, i32x4.splat(0)))) : 0xf;
-          while (m) {
-            store<i32>(list + (<usize>(++n) << 2), j + ctz<i32>(m));
-            m &= m - 1;
-          }
+          n = append4(list, n, j, skip ? i32x4.bitmask(v128.not(i32x4.eq(nz, i32x4.splat(0)))) : 0xf);
         }
         for (; c < Cg; c += 2) {
           const j = jb + (c >> 1);

@@ -14,16 +14,18 @@
  *   share a listed pair with a non-zero (see {@link ZeroSkipCounts.cpuMultiplyAdds}).
  * - `'scatter'` (the scalar build, depthwise): assembly/feie/conv.ts, the FEIE order itself:
  *   the input streamed pixel by pixel, each non-zero input scattered into the outputs it meets.
+ * The block-sparse kernel's weights can be packed once ({@link packZeroSkipWeights}).
  * Counts come from one vectorised pass over x (q8_conv_zs_count) for the block-sparse kernel and
  * from the scatter itself otherwise; they are a property of the data, not of the kernel.
  * @module
  */
 import { alignUp } from '../runtime/memory.js';
 import { feieLayer, FEIE_DEFAULT_TILES, type FeieReport } from '../accel/feie.js';
-import { conv2dInfo, type Conv2DInfo, type Conv2DOptions } from '../descriptors/conv.js';
+import { conv2dInfo, convWeightInfo, type Conv2DInfo, type Conv2DOptions, type WeightLayout } from '../descriptors/conv.js';
 import { resolveOutputStage, type OutputStage, type QuantParams } from '../descriptors/output-stage.js';
 import { UnsupportedError, ValueError, fmt } from '../errors.js';
 import type { Engine, TensorLike } from '../runtime/engine.js';
+import { WasmBlockOwner } from '../runtime/owned.js';
 import { Tensor, viewOf } from '../runtime/tensor.js';
 import { kernel, kernelName } from '../kernels/registry.js';
 import { PackedConvWeights, transposeBack, transposeInto } from './conv2d.js';
@@ -101,6 +103,113 @@ export interface Conv2DZeroSkipResult<T extends Tensor<'int32' | 'int8' | 'uint8
   vectorised: boolean;
 }
 
+/** Options of {@link packZeroSkipWeights}. */
+export interface PackZeroSkipWeightsOptions {
+  /** Groups of the convolution these weights belong to. Default 1. */
+  groups?: number;
+  /** Layout of w. Default `'OHWI'`. */
+  weightLayout?: WeightLayout;
+  /**
+   * Weight zero point(s), one or one per output channel, in w's dtype. The packing holds
+   * w - wZeroPoint, so the zero points are fixed here; calls may omit `wZeroPoint` or must pass
+   * the same values. Default 0.
+   */
+  wZeroPoint?: number | ArrayLike<number>;
+}
+
+/**
+ * Convolution weights packed once for {@link conv2dZeroSkip}'s block-sparse kernel
+ * (assembly/feie/zsgemm.ts: int16 w - wZeroPoint, k-pairs of adjacent taps, 16-channel panels),
+ * so that repeated calls skip the per-call packing. Create with {@link packZeroSkipWeights} on a
+ * SIMD engine; call {@link PackedZeroSkipWeights.dispose} when done.
+ */
+export class PackedZeroSkipWeights extends WasmBlockOwner {
+  /** Output channels (filters). */
+  readonly M: number;
+  /** Kernel height and width. */
+  readonly R: number;
+  readonly S: number;
+  /** Input channels per group. */
+  readonly Cg: number;
+  /** Groups the weights were packed for. */
+  readonly groups: number;
+  /** Layout the weights were given in (and in which `wShape` is stated). */
+  readonly weightLayout: WeightLayout;
+  /** dtype of the weights as given (`wZeroPoints` are in its range). */
+  readonly dtype: 'int8' | 'uint8';
+  readonly wShape: readonly [number, number, number, number];
+  /** The weight zero point of every output channel, in `dtype`'s range, as packed. */
+  readonly wZeroPoints: Int32Array;
+  /** @internal Bytes of one group's packed B in the block (group g at g * groupBytes). */
+  readonly groupBytes: number;
+  /** @internal Use {@link packZeroSkipWeights}. */
+  constructor(init: Omit<PackedZeroSkipWeights, 'dispose' | 'disposed' | 'byteLength' | 'belongsTo'>) {
+    super(init.block);
+    this.M = init.M;
+    this.R = init.R;
+    this.S = init.S;
+    this.Cg = init.Cg;
+    this.groups = init.groups;
+    this.weightLayout = init.weightLayout;
+    this.dtype = init.dtype;
+    this.wShape = init.wShape;
+    this.wZeroPoints = init.wZeroPoints;
+    this.groupBytes = init.groupBytes;
+  }
+}
+
+/**
+ * Packs int8 / uint8 convolution weights once for {@link conv2dZeroSkip} (block-sparse kernel,
+ * SIMD builds). `w` is never modified. Throws UnsupportedError on the scalar build (whose
+ * zero-skip kernel is the scatter, which packs per call).
+ *
+ * @param w int8 / uint8 weights, OHWI [M, R, S, C/groups] or OIHW [M, C/groups, R, S] (`weightLayout`).
+ * @param options `groups` (default 1), `weightLayout` (default 'OHWI'), `wZeroPoint` (default 0).
+ * @example
+ * ```ts
+ * const zw = packZeroSkipWeights(mf, { data: w, shape: [256, 3, 3, 128] });
+ * for (const x of inputs) conv2dZeroSkip(mf, x, zw, { pads: 1, requantize }).y.dispose();
+ * zw.dispose();
+ * ```
+ */
+export function packZeroSkipWeights(engine: Engine, w: TensorLike<'int8' | 'uint8'>, options: PackZeroSkipWeightsOptions = {}): PackedZeroSkipWeights {
+  const op = 'packZeroSkipWeights';
+  if (options === null || typeof options !== 'object') throw new ValueError(op, `options = ${fmt(options)} must be an object.`, 'pass { groups, weightLayout, wZeroPoint } or omit it.');
+  if (w instanceof PackedConvWeights || w instanceof PackedZeroSkipWeights) throw new ValueError(op, 'w is already packed.', 'pass the unpacked weights.');
+  if (engine.isa === 'scalar') throw new UnsupportedError(op, 'the block-sparse zero-skip kernel needs a SIMD build, but this engine runs the scalar one.', 'pass the unpacked weights to conv2dZeroSkip on this engine, or use an engine with isa \'simd\' or \'relaxed\'.');
+  const { shape, dtype } = engine.checkInput(op, 'w', w, ['int8', 'uint8']);
+  const wDtype = dtype as 'int8' | 'uint8';
+  const wi = convWeightInfo(shape, options, op);
+  const zps = resolveOutputStage(op, { wZeroPoint: options.wZeroPoint }, wi.M, 'uint8', wDtype).wZeroPoints;
+  const shift = wDtype === 'uint8' ? 128 : 0;
+  const own = Int32Array.from({ length: wi.M }, (_, m) => (zps ? zps[m] : 0) + shift);
+  const K = wi.R * wi.S * wi.Cg;
+  const groupBytes = alignUp(engine.kernels.q8_conv_zs_packed_b_bytes(wi.Mg, wi.R, wi.S, wi.Cg));
+  const oihw = wi.weightLayout === 'OIHW' && wi.Cg > 1;
+  return engine.run(op, { inputs: oihw ? [] : [w], scratch: [oihw ? wi.M * K : 0, wi.M * 4], output: { dtype: 'uint8', shape: [wi.groups * groupBytes] } }, ({ inputs, scratch, out }) => {
+    const wPtr = oihw ? scratch[0] : inputs[0];
+    if (oihw) writeOhwiCopy(engine, w.data, wDtype, wi.M, wi.R, wi.S, wi.Cg, wPtr);
+    packZsGroups(engine, wPtr, wDtype, own, scratch[1], wi.M, wi.R, wi.S, wi.Cg, wi.groups, out.ptr, groupBytes);
+    return new PackedZeroSkipWeights({ M: wi.M, R: wi.R, S: wi.S, Cg: wi.Cg, groups: wi.groups, weightLayout: wi.weightLayout, dtype: wDtype, wShape: wi.wShape, wZeroPoints: own, groupBytes, block: out });
+  });
+}
+
+/** OIHW weights (host data) -> an OHWI copy at dst in Wasm memory, same dtype. */
+function writeOhwiCopy(engine: Engine, src: ArrayLike<number>, wDtype: 'int8' | 'uint8', M: number, R: number, S: number, Cg: number, dst: number): void {
+  const d = viewOf(wDtype, engine.heap.memory.buffer, dst, M * R * S * Cg);
+  const RS = R * S;
+  for (let m = 0; m < M; m++) for (let c = 0; c < Cg; c++) for (let t = 0; t < RS; t++) d[(m * RS + t) * Cg + c] = src[(m * Cg + c) * RS + t];
+}
+
+/** q8_conv_zs_pack_b for every group: OHWI weights at wPtr, zero points `own` (w's own domain) staged at zsPtr. */
+function packZsGroups(engine: Engine, wPtr: number, wDtype: 'int8' | 'uint8', own: Int32Array, zsPtr: number, M: number, R: number, S: number, Cg: number, groups: number, dst: number, groupBytes: number): void {
+  viewOf('int32', engine.heap.memory.buffer, zsPtr, M).set(own);
+  const Mg = M / groups;
+  const K = R * S * Cg;
+  const wSigned = wDtype === 'int8' ? 1 : 0;
+  for (let g = 0; g < groups; g++) engine.kernels.q8_conv_zs_pack_b(wPtr + g * Mg * K, wSigned, zsPtr + g * Mg * 4, Mg, R, S, Cg, dst + g * groupBytes);
+}
+
 /**
  * Quantised 2-D convolution that skips zero activations (FEIE / ZASCAS), returning the output
  * and exact counts plus FEIE cycles and utilisation for the actual data.
@@ -109,8 +218,10 @@ export interface Conv2DZeroSkipResult<T extends Tensor<'int32' | 'int8' | 'uint8
  * (x - xZeroPoint) * (w - wZeroPoint[m]) plus bias (wrapping), optionally requantised.
  *
  * @param x int8 / uint8 activations, NHWC (default) or NCHW (`layout`).
- * @param w int8 / uint8 weights, OHWI (default) or OIHW (`weightLayout`). Packed weights
- *   ({@link packConvWeights}) are not accepted: this kernel uses its own int16 layout, built per call.
+ * @param w int8 / uint8 weights, OHWI (default) or OIHW (`weightLayout`), packed per call; or
+ *   weights packed once by {@link packZeroSkipWeights} on this engine (block-sparse kernel; `groups`,
+ *   `weightLayout` and `wZeroPoint` then come from the packing and may be omitted). conv2d's
+ *   {@link packConvWeights} layout is not accepted.
  * @param params geometry, quantisation, `skipZeros` (default true), `count` (default true),
  *   `feieTiles` (default {@link FEIE_DEFAULT_TILES}), `out`.
  *
@@ -121,10 +232,10 @@ export interface Conv2DZeroSkipResult<T extends Tensor<'int32' | 'int8' | 'uint8
  * feie.dense.cycles / feie.zeroSkip.cycles; // FEIE speedup from skipping
  * ```
  */
-export function conv2dZeroSkip(engine: Engine, x: TensorLike<'int8' | 'uint8'>, w: TensorLike<'int8' | 'uint8'>, params: Conv2DZeroSkipParams & { requantize: NonNullable<QuantParams['requantize']> }): Conv2DZeroSkipResult<Tensor<'int8' | 'uint8'>>;
-export function conv2dZeroSkip(engine: Engine, x: TensorLike<'int8' | 'uint8'>, w: TensorLike<'int8' | 'uint8'>, params?: Conv2DZeroSkipParams & { requantize?: undefined }): Conv2DZeroSkipResult<Tensor<'int32'>>;
-export function conv2dZeroSkip(engine: Engine, x: TensorLike<'int8' | 'uint8'>, w: TensorLike<'int8' | 'uint8'>, params?: Conv2DZeroSkipParams): Conv2DZeroSkipResult<Tensor<'int32' | 'int8' | 'uint8'>>;
-export function conv2dZeroSkip(engine: Engine, x: TensorLike<'int8' | 'uint8'>, w: TensorLike<'int8' | 'uint8'>, params: Conv2DZeroSkipParams = {}): Conv2DZeroSkipResult<Tensor<'int32' | 'int8' | 'uint8'>> {
+export function conv2dZeroSkip(engine: Engine, x: TensorLike<'int8' | 'uint8'>, w: TensorLike<'int8' | 'uint8'> | PackedZeroSkipWeights, params: Conv2DZeroSkipParams & { requantize: NonNullable<QuantParams['requantize']> }): Conv2DZeroSkipResult<Tensor<'int8' | 'uint8'>>;
+export function conv2dZeroSkip(engine: Engine, x: TensorLike<'int8' | 'uint8'>, w: TensorLike<'int8' | 'uint8'> | PackedZeroSkipWeights, params?: Conv2DZeroSkipParams & { requantize?: undefined }): Conv2DZeroSkipResult<Tensor<'int32'>>;
+export function conv2dZeroSkip(engine: Engine, x: TensorLike<'int8' | 'uint8'>, w: TensorLike<'int8' | 'uint8'> | PackedZeroSkipWeights, params?: Conv2DZeroSkipParams): Conv2DZeroSkipResult<Tensor<'int32' | 'int8' | 'uint8'>>;
+export function conv2dZeroSkip(engine: Engine, x: TensorLike<'int8' | 'uint8'>, w: TensorLike<'int8' | 'uint8'> | PackedZeroSkipWeights, params: Conv2DZeroSkipParams = {}): Conv2DZeroSkipResult<Tensor<'int32' | 'int8' | 'uint8'>> {
   const op = 'conv2dZeroSkip';
   // --- validate everything before any Wasm memory is touched ---
   if (params === null || typeof params !== 'object') throw new ValueError(op, `params = ${fmt(params)} must be an object.`, 'pass { strides, pads, groups, xZeroPoint, wZeroPoint, bias, requantize, skipZeros, count, feieTiles } or omit it.');
@@ -132,13 +243,38 @@ export function conv2dZeroSkip(engine: Engine, x: TensorLike<'int8' | 'uint8'>, 
   if ('algorithm' in params) throw new ValueError(op, `algorithm = ${fmt((params as { algorithm: unknown }).algorithm)} is a conv2d option.`, 'omit it: conv2dZeroSkip always runs the zero-skipping kernel.');
   const { shape: xShape, dtype } = engine.checkInput(op, 'x', x, ['int8', 'uint8']);
   const xDtype = dtype as 'int8' | 'uint8';
-  const { shape: wShape, dtype: wdt } = engine.checkInput(op, 'w', w, ['int8', 'uint8']);
-  const wDtype = wdt as 'int8' | 'uint8';
-  const info = conv2dInfo(xShape, wShape, params, op);
+  const packed = w instanceof PackedZeroSkipWeights ? w : undefined;
+  let info: Conv2DInfo;
+  let wDtype: 'int8' | 'uint8';
+  let stage: OutputStage;
+  if (packed) {
+    if (!packed.belongsTo(engine)) throw new ValueError(op, 'w was packed by another engine.', 'pack the weights with this engine (packZeroSkipWeights(engine, ...)).');
+    if (packed.disposed) throw new ValueError(op, 'the packed weights were disposed.', 'pack them again, or dispose them only after the last call.');
+    if (params.weightLayout !== undefined && params.weightLayout !== packed.weightLayout) {
+      throw new ValueError(op, `weightLayout = ${fmt(params.weightLayout)} but the weights were packed from ${packed.weightLayout}.`, 'omit weightLayout when passing packed weights.');
+    }
+    if (params.groups !== undefined && params.groups !== packed.groups) {
+      throw new ValueError(op, `groups = ${fmt(params.groups)} but the weights were packed for groups = ${packed.groups}.`, `pass groups = ${packed.groups} (or omit it), or pack the weights again.`);
+    }
+    if (params.kernel === 'scatter') throw new UnsupportedError(op, "kernel 'scatter' packs its own weights; these are packed for the block-sparse kernel.", "use kernel 'auto' or 'blocksparse', or pass the unpacked weights.");
+    info = conv2dInfo(xShape, packed.wShape, { ...params, groups: packed.groups, weightLayout: packed.weightLayout }, op);
+    wDtype = packed.dtype;
+    stage = resolveOutputStage(op, { ...params, wZeroPoint: params.wZeroPoint ?? packed.wZeroPoints }, info.M, xDtype, wDtype);
+    const shift = wDtype === 'uint8' ? 128 : 0;
+    const zs = stage.wZeroPoints;
+    for (let m = 0; m < info.M; m++) {
+      const z = (zs ? zs[m] : 0) + shift;
+      if (z !== packed.wZeroPoints[m]) throw new ValueError(op, `wZeroPoint of output channel ${m} is ${z} but the weights were packed with ${packed.wZeroPoints[m]}.`, 'omit wZeroPoint with packed weights, or pack them again with the zero points you want.');
+    }
+  } else {
+    const { shape: wShape, dtype: wdt } = engine.checkInput(op, 'w', w as TensorLike, ['int8', 'uint8']);
+    wDtype = wdt as 'int8' | 'uint8';
+    info = conv2dInfo(xShape, wShape, params, op);
+    stage = resolveOutputStage(op, params, info.M, xDtype, wDtype);
+  }
   if (params.out !== undefined && ((params.out as unknown) === x || (params.out as unknown) === w)) {
     throw new ValueError(op, 'options.out is the input tensor itself; a convolution reads each input pixel many times, so it cannot run in place.', 'pass a separate output tensor, or omit out.');
   }
-  const stage = resolveOutputStage(op, params, info.M, xDtype, wDtype);
   const skip = params.skipZeros ?? true;
   const count = params.count ?? true;
   if (typeof skip !== 'boolean') throw new ValueError(op, `skipZeros = ${fmt(skip)} must be a boolean.`, 'pass true (ZASCAS) or false (dense ZASCAD order).');
@@ -147,10 +283,12 @@ export function conv2dZeroSkip(engine: Engine, x: TensorLike<'int8' | 'uint8'>, 
   const kname = params.kernel ?? 'auto';
   if (kname !== 'auto' && kname !== 'blocksparse' && kname !== 'scatter') throw new ValueError(op, `kernel = ${fmt(kname)} is not known.`, "use 'auto', 'blocksparse' or 'scatter'.");
   if (kname === 'blocksparse' && engine.isa === 'scalar') throw new UnsupportedError(op, "kernel 'blocksparse' needs a SIMD build, but this engine runs the scalar one.", "use kernel 'auto' or 'scatter', or an engine with isa 'simd' or 'relaxed'.");
-  if (kname === 'blocksparse' || (kname === 'auto' && engine.isa !== 'scalar' && info.Mg >= BLOCKSPARSE_MIN_MG)) {
-    return runBlockSparse(engine, x, w, info, stage, xDtype, wDtype, skip, count, tiles, params.out);
+  if (packed && engine.isa === 'scalar') throw new UnsupportedError(op, 'the weights are packed for the block-sparse kernel, which needs a SIMD build.', 'pass the unpacked weights on this engine.');
+  if (packed || kname === 'blocksparse' || (kname === 'auto' && engine.isa !== 'scalar' && info.Mg >= BLOCKSPARSE_MIN_MG)) {
+    return runBlockSparse(engine, x, packed ?? (w as TensorLike<'int8' | 'uint8'>), info, stage, xDtype, wDtype, skip, count, tiles, params.out);
   }
 
+  const w0 = w as TensorLike<'int8' | 'uint8'>;
   const { N, H, W, C, M, R, S, E, F, Mg, Cg, groups } = info;
   const outDtype = stage.requant ? stage.requant.outputDtype : 'int32';
   const outBytes = outDtype === 'int32' ? 4 : 1;
@@ -180,7 +318,7 @@ export function conv2dZeroSkip(engine: Engine, x: TensorLike<'int8' | 'uint8'>, 
       xPtr = sp[0];
       transposeInto(viewOf(xDtype, buf(), xPtr, N * H * W * C), x.data, N, C, H * W);
     } else xPtr = ptrs[0];
-    writeWeights(viewOf('int16', buf(), sp[1], M * info.K), w.data, info, wDtype, stage.wZeroPoints);
+    writeWeights(viewOf('int16', buf(), sp[1], M * info.K), w0.data, info, wDtype, stage.wZeroPoints);
     const rowNnz = count ? sp[3] : 0;
     if (count) viewOf('int32', buf(), rowNnz, N * H * C).fill(0);
     const zc = new DataView(buf(), sp[4], 16); // counts: two f64
@@ -260,7 +398,7 @@ export function blockSparseTileRows(info: Conv2DInfo): number {
 
 /** conv2dZeroSkip on the block-sparse GEMM (assembly/feie/zsgemm.ts); counts from q8_conv_zs_count. */
 function runBlockSparse(
-  engine: Engine, x: TensorLike<'int8' | 'uint8'>, w: TensorLike<'int8' | 'uint8'>, info: Conv2DInfo, stage: OutputStage,
+  engine: Engine, x: TensorLike<'int8' | 'uint8'>, w: TensorLike<'int8' | 'uint8'> | PackedZeroSkipWeights, info: Conv2DInfo, stage: OutputStage,
   xDtype: 'int8' | 'uint8', wDtype: 'int8' | 'uint8', skip: boolean, count: boolean, tiles: number, outT: Tensor<'int32' | 'int8' | 'uint8'> | undefined,
 ): Conv2DZeroSkipResult<Tensor<'int32' | 'int8' | 'uint8'>> {
   const op = 'conv2dZeroSkip';
@@ -270,18 +408,19 @@ function runBlockSparse(
   const outDtype = stage.requant ? stage.requant.outputDtype : 'int32';
   const outBytes = outDtype === 'int32' ? 4 : 1;
   const nchw = info.layout === 'NCHW';
-  const oihw = info.weightLayout === 'OIHW' && Cg > 1;
+  const packed = w instanceof PackedZeroSkipWeights ? w : undefined;
+  const oihw = !packed && info.weightLayout === 'OIHW' && Cg > 1;
   const rows = blockSparseTileRows(info);
   const direct = !stage.requant && !nchw;
-  const pbBytes = alignUp(k.q8_conv_zs_packed_b_bytes(Mg, R, S, Cg));
+  const pbBytes = packed ? packed.groupBytes : alignUp(k.q8_conv_zs_packed_b_bytes(Mg, R, S, Cg));
   const inputs: TensorLike[] = [];
   if (!nchw) inputs.push(x);
-  if (!oihw) inputs.push(w);
+  if (!oihw && !packed) inputs.push(w as TensorLike);
   const sizes = [
     nchw ? N * H * W * C : 0, // 0: NHWC copy of x
     oihw ? M * K : 0, // 1: OHWI copy of w
-    M * 4, // 2: weight zero points, w's own domain
-    groups * pbBytes, // 3: packed B per group
+    packed ? 0 : M * 4, // 2: weight zero points, w's own domain
+    packed ? 0 : groups * pbBytes, // 3: packed B per group
     count ? N * H * C * 4 : 0, // 4: rowNnz
     24, // 5: counts (f64 x 3)
     M * 4, // 6: colTerm = bias
@@ -298,20 +437,20 @@ function runBlockSparse(
       xPtr = sp[0];
       transposeInto(viewOf(xDtype, buf(), xPtr, N * H * W * C), x.data, N, C, H * W);
     } else xPtr = ptrs[0];
-    let wPtr: number;
-    if (oihw) {
-      wPtr = sp[1];
-      const d = viewOf(wDtype, buf(), wPtr, M * K);
-      const src = w.data;
-      const RS = R * S;
-      for (let m = 0; m < M; m++) for (let c = 0; c < Cg; c++) for (let t = 0; t < RS; t++) d[(m * RS + t) * Cg + c] = src[(m * Cg + c) * RS + t];
-    } else wPtr = ptrs[nchw ? 0 : 1];
-    // resolveOutputStage moves uint8 zero points by -128 for the flipped GEMM weights; undo it.
-    const zs = viewOf('int32', buf(), sp[2], M);
-    const shift = wDtype === 'uint8' ? 128 : 0;
-    for (let m = 0; m < M; m++) zs[m] = (stage.wZeroPoints ? stage.wZeroPoints[m] : 0) + shift;
-    const wSigned = wDtype === 'int8' ? 1 : 0;
-    for (let g = 0; g < groups; g++) k.q8_conv_zs_pack_b(wPtr + g * Mg * K, wSigned, sp[2] + g * Mg * 4, Mg, R, S, Cg, sp[3] + g * pbBytes);
+    let pb: number;
+    if (packed) pb = packed.block.ptr;
+    else {
+      let wPtr: number;
+      if (oihw) {
+        wPtr = sp[1];
+        writeOhwiCopy(engine, (w as TensorLike).data, wDtype, M, R, S, Cg, wPtr);
+      } else wPtr = ptrs[nchw ? 0 : 1];
+      // resolveOutputStage moves uint8 zero points by -128 for the flipped GEMM weights; undo it.
+      const shift = wDtype === 'uint8' ? 128 : 0;
+      const own = Int32Array.from({ length: M }, (_, m) => (stage.wZeroPoints ? stage.wZeroPoints[m] : 0) + shift);
+      packZsGroups(engine, wPtr, wDtype, own, sp[2], M, R, S, Cg, groups, sp[3], pbBytes);
+      pb = sp[3];
+    }
     const zc = new DataView(buf(), sp[5], 24);
     for (let i = 0; i < 3; i++) zc.setFloat64(i * 8, 0, true);
     viewOf('int32', buf(), sp[6], M).set(stage.bias);
@@ -337,7 +476,7 @@ function runBlockSparse(
         const acc = direct ? yRow : sp[9];
         for (let g = 0; g < groups; g++) {
           listed += k.q8_conv_zs_gemm(xImg, H, W, C, R, S, sh, sw, dh, dw, pt, pl, F, p0, tr, g * Cg, Cg, xzp, signed, skip ? 1 : 0,
-            sp[3] + g * pbBytes, Mg, acc + g * Mg * 4, M, sp[10]);
+            pb + g * pbBytes, Mg, acc + g * Mg * 4, M, sp[10]);
         }
         if (rq) k.q8_requantize(acc, tr, M, M, sp[6], sp[8], 0, sp[7], rq.yZeroPoint, rq.qmin, rq.qmax, yRow, M, outSigned);
         else if (hasBias) k.s32_correct(acc, tr, M, M, sp[6], sp[8], 0);
