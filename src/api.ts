@@ -99,8 +99,9 @@ export {
 export { WORD_BITS, OVERREAD_BYTES, wordsFor, wordsPerRow, type BitKind, type BinaryOutput } from './binary/conventions.js';
 export {
   inferGraph, graphFromTopology, lenet5Graph, resnetBlocksGraph, GRAPH_OPS, SOFTMAX_QUANT, RESNET_BLOCKS_TOPOLOGY,
-  runNetwork, calibrateGraph, AUTO_ZERO_SKIP_FRACTION,
+  runNetwork, calibrateGraph, prepareNetwork, PreparedNetwork,
   type Graph, type GraphNode, type GraphNodeBase, type GraphQuant, type GraphActivation, type ConvNode, type DenseNode, type PoolNode, type GlobalAvgPoolNode,
   type ReluNode, type ClampNode, type AddNode, type FlattenNode, type SoftmaxNode, type NodeInfo, type GraphInfo, type GraphFromTopologyOptions,
   type RunNetworkOptions, type NetworkRun, type LayerRun, type NetworkAcceleratorReport, type CalibrateGraphOptions,
+  type PrepareNetworkOptions, type PreparedRunOptions, type PreparedLayerWeights,
 } from './nets/index.js';

@@ -13,8 +13,9 @@ export {
   type ReluNode, type ClampNode, type AddNode, type FlattenNode, type SoftmaxNode, type NodeInfo, type GraphInfo, type GraphFromTopologyOptions,
 } from './graph.js';
 export {
-  runNetwork, calibrateGraph, AUTO_ZERO_SKIP_FRACTION,
+  runNetwork, calibrateGraph, prepareNetwork, PreparedNetwork,
   type RunNetworkOptions, type NetworkRun, type LayerRun, type NetworkAcceleratorReport, type CalibrateGraphOptions,
+  type PrepareNetworkOptions, type PreparedRunOptions, type PreparedLayerWeights,
 } from './run.js';
 export { parseOnnxModel, ONNX_SUPPORTED_OPS, ONNX_MAX_DIM, type ParseOnnxOptions, type OnnxModel } from './onnx.js';
 export { protoFields, protoVarint, protoInt64, protoPackedInt64s, type ProtoField } from './protobuf.js';

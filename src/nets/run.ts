@@ -1,6 +1,7 @@
 /**
  * Running a {@link Graph}: `runNetwork` (output, per-layer statistics, CPU time, accelerator
- * reports fed with every layer's actual input) and `calibrateGraph` (output quantisation of every
+ * reports fed with every layer's actual input), `prepareNetwork` (the same, validated and with the
+ * weights packed once, for repeated runs) and `calibrateGraph` (output quantisation of every
  * conv / dense / add node from its int32 accumulators on sample inputs).
  * @module
  */
@@ -12,11 +13,11 @@ import type { ArchSpec, SimulationData } from '../accel/types.js';
 import { QuantError, ShapeError, ValueError, fmt } from '../errors.js';
 import { add } from '../ops/add.js';
 import { clamp, relu } from '../ops/activation.js';
-import { conv2d } from '../ops/conv2d.js';
-import { conv2dZeroSkip, type Conv2DZeroSkipParams } from '../ops/conv2d-zeroskip.js';
-import type { Conv2DParams } from '../ops/conv2d.js';
-import type { DenseParams } from '../ops/dense.js';
-import { dense } from '../ops/dense.js';
+import { conv2d, packConvWeights, PackedConvWeights, type Conv2DParams } from '../ops/conv2d.js';
+import { ZERO_SKIP_CROSSOVER } from '../ops/conv2d-auto.js';
+import { BLOCKSPARSE_MIN_MG, conv2dZeroSkip, packZeroSkipWeights, PackedZeroSkipWeights, type Conv2DZeroSkipParams } from '../ops/conv2d-zeroskip.js';
+import { dense, type DenseParams } from '../ops/dense.js';
+import { packWeights, PackedWeights } from '../ops/packed.js';
 import { avgPool2d, globalAvgPool, maxPool2d } from '../ops/pool.js';
 import { flatten, reshape } from '../ops/shape.js';
 import { softmax } from '../ops/softmax.js';
@@ -26,15 +27,6 @@ import type { Engine, TensorLike } from '../runtime/engine.js';
 import { Tensor } from '../runtime/tensor.js';
 import { clampBounds, inferGraph, layerParams, nodeOp, type ConvNode, type DenseNode, type Graph, type GraphActivation, type GraphInfo, type GraphNode, type GraphQuant, type NodeInfo, type PoolNode } from './graph.js';
 
-/**
- * With `zeroSkip: 'auto'` and no accelerator, a conv / dense layer runs the zero-skipping kernel
- * when at least this fraction of its input is zero, else the im2col / GEMM kernel. A heuristic:
- * on 3x3 layers (16x16x16->16, 28x28x32->64, 12x12x20->50; SIMD and relaxed builds, Node 20, a
- * shared 2-core box at load ~7.8, so noisy) the zero-skip kernel was 2-5x slower on dense input
- * and roughly level with im2col from 50-60 % zeros on; the crossover depends on the layer and build.
- */
-export const AUTO_ZERO_SKIP_FRACTION = 0.6;
-
 /** Options of {@link runNetwork}. */
 export interface RunNetworkOptions {
   /** Model every conv / dense layer and the whole network on these targets (arch, preset name or list). */
@@ -42,9 +34,10 @@ export interface RunNetworkOptions {
   /**
    * Kernel of conv / dense layers: `true` the zero-skipping kernel (conv2dZeroSkip), `false`
    * im2col / GEMM (conv2d, dense), `'auto'` (default) zero skipping when an accelerator is asked
-   * for (its counts are the report's) or when the input has at least
-   * {@link AUTO_ZERO_SKIP_FRACTION} zeros. With `false` and an accelerator, the activity is
-   * counted from the layer's input separately (`countsFrom: 'input'`).
+   * for (its counts are the report's) or when the layer's input density (fraction of values that
+   * differ from the zero point) is below {@link ZERO_SKIP_CROSSOVER} of the engine's build, the
+   * same rule as conv2dAuto. With `false` and an accelerator, the activity is counted from the
+   * layer's input separately (`countsFrom: 'input'`).
    */
   zeroSkip?: 'auto' | boolean;
   /** Keep every layer's output (host copies) in the result. Default false. */
@@ -110,11 +103,22 @@ function zeroFraction(x: ArrayLike<number>, zp: number): number {
 /** int8 view of a {data, shape} with a new shape (host data only). */
 const asHost = (t: Tensor, shape: number[]) => ({ data: t.toArray() as Int8Array, shape });
 
+/** Weights of one conv / dense node packed once ({@link PreparedNetwork}); each form made on first use. */
+interface LayerPacks {
+  /** For conv2d (im2col / direct) or dense (GEMM). */
+  dense?: PackedConvWeights | PackedWeights;
+  denseBytes: number;
+  /** For conv2dZeroSkip's block-sparse kernel. */
+  zeroSkip?: PackedZeroSkipWeights;
+  zeroSkipBytes: number;
+}
+
 /**
  * Runs one node on tensors of this engine. `yq` undefined: conv / dense return the int32 sums
  * (calibration). `skip`: zero-skipping kernel; `count`: also the activity (kernel's or recount).
+ * `packs`: the node's weights packed once (a form that is absent is packed by the op, per call).
  */
-function execNode(engine: Engine, ni: NodeInfo, xs: Tensor<'int8' | 'uint8'>[], qs: GraphQuant[], yq: GraphQuant | undefined, skip: boolean, count: boolean): Exec {
+function execNode(engine: Engine, ni: NodeInfo, xs: Tensor<'int8' | 'uint8'>[], qs: GraphQuant[], yq: GraphQuant | undefined, skip: boolean, count: boolean, packs?: LayerPacks): Exec {
   const n = ni.node;
   const op = n.op;
   switch (n.op) {
@@ -128,7 +132,7 @@ function execNode(engine: Engine, ni: NodeInfo, xs: Tensor<'int8' | 'uint8'>[], 
       const geo = op === 'conv2d' ? { strides: (node as ConvNode).strides, pads: (node as ConvNode).pads, dilations: (node as ConvNode).dilations, groups: (node as ConvNode).groups } : {};
       if (skip) {
         const x = op === 'dense' ? asHost(xs[0], [info.N, 1, 1, info.C]) : xs[0];
-        const r = conv2dZeroSkip(engine, x, w, { ...geo, ...params, skipZeros: true, count } as Conv2DZeroSkipParams);
+        const r = conv2dZeroSkip(engine, x, packs?.zeroSkip ?? w, { ...geo, ...params, skipZeros: true, count } as Conv2DZeroSkipParams);
         const activity = count ? { rowNnz: r.counts!.rowNnz, macsExecuted: r.feie.zeroSkip!.macs } : undefined;
         let y: Tensor = r.y;
         if (op === 'dense') {
@@ -141,7 +145,10 @@ function execNode(engine: Engine, ni: NodeInfo, xs: Tensor<'int8' | 'uint8'>[], 
         return { y, kernel: 'zeroskip', activity, countsFrom: count ? 'kernel' : undefined };
       }
       const activity = count ? feieActivityOf(info, xs[0].data, qs[0].zeroPoint) : undefined;
-      const y = op === 'dense' ? dense(engine, xs[0], { data: node.weights, shape: node.wShape }, { ...params, layout: 'nk' } as DenseParams) : conv2d(engine, xs[0], w, { ...geo, ...params } as Conv2DParams);
+      const pw = packs?.dense;
+      const y = op === 'dense'
+        ? dense(engine, xs[0], (pw as PackedWeights | undefined) ?? { data: node.weights, shape: node.wShape }, { ...params, layout: 'nk' } as DenseParams)
+        : conv2d(engine, xs[0], (pw as PackedConvWeights | undefined) ?? w, { ...geo, ...params } as Conv2DParams);
       return { y, kernel: op === 'dense' ? 'gemm' : 'im2col', activity, countsFrom: count ? 'input' : undefined };
     }
     case 'maxPool2d':
@@ -175,10 +182,277 @@ function checkInputTensor(op: string, engine: Engine, info: GraphInfo, input: Te
   return x;
 }
 
+function checkZeroSkip(op: string, z: unknown): 'auto' | boolean {
+  if (z !== 'auto' && z !== true && z !== false) throw new ValueError(op, `zeroSkip = ${fmt(z)}.`, "use 'auto', true or false.");
+  return z;
+}
+
 function checkOptions(op: string, o: RunNetworkOptions): void {
   if (typeof o !== 'object' || o === null) throw new ValueError(op, `options = ${fmt(o)} must be an object.`, 'pass { accelerator?, zeroSkip?, keepOutputs? } or omit it.');
-  const z = o.zeroSkip ?? 'auto';
-  if (z !== 'auto' && z !== true && z !== false) throw new ValueError(op, `zeroSkip = ${fmt(z)}.`, "use 'auto', true or false.");
+  checkZeroSkip(op, o.zeroSkip ?? 'auto');
+}
+
+/** Zeros counted the way every layer's statistics and the 'auto' kernel choice read them. */
+function zeroCount(x: ArrayLike<number>, zp: number): number {
+  let z = 0;
+  for (let i = 0; i < x.length; i++) if (x[i] === zp) z++;
+  return z;
+}
+
+/** Options of {@link prepareNetwork}. */
+export interface PrepareNetworkOptions {
+  /**
+   * Kernel policy of conv / dense layers, as {@link RunNetworkOptions.zeroSkip} (default
+   * `'auto'`); fixed for the prepared network. It decides which packed weight forms exist:
+   * `false` packs every layer for im2col / GEMM and `true` for the zero-skipping kernel, both
+   * here; `'auto'` packs each layer's form the first time a run picks it (see {@link PreparedNetwork}).
+   */
+  zeroSkip?: 'auto' | boolean;
+}
+
+/** Options of {@link PreparedNetwork.run}: those of {@link runNetwork} but the kernel policy, fixed by {@link prepareNetwork}. */
+export type PreparedRunOptions = Omit<RunNetworkOptions, 'zeroSkip'>;
+
+/** The Wasm memory one conv / dense layer's packed weights hold in a {@link PreparedNetwork}. */
+export interface PreparedLayerWeights {
+  name: string;
+  op: 'conv2d' | 'dense';
+  /** Bytes of the form for the dense kernels (conv2d's im2col / direct, dense's GEMM); 0 while not packed. */
+  denseBytes: number;
+  /**
+   * Bytes of the form for the zero-skipping kernel; 0 while not packed, and always on the scalar
+   * build or for groups of fewer than {@link BLOCKSPARSE_MIN_MG} output channels, whose
+   * zero-skip kernel (the scatter) packs its weights per call.
+   */
+  zeroSkipBytes: number;
+}
+
+/**
+ * A {@link Graph} validated once, with its conv / dense weights packed once in one engine's Wasm
+ * memory, for repeated inference (e.g. per video frame). Create with {@link prepareNetwork};
+ * {@link PreparedNetwork.run} returns what {@link runNetwork} returns, bit for bit; call
+ * {@link PreparedNetwork.dispose} to free the packed weights.
+ *
+ * Which forms are packed: with `zeroSkip: false` every layer's dense-kernel form and with
+ * `true` its zero-skip form, at prepare time (the first run costs what the others do, and a
+ * MemoryError surfaces at prepare). With `'auto'` a layer runs either kernel depending on its
+ * input's density, so each form is packed the first time a run picks it (in that run's
+ * `cpuMs`): a layer that always runs one kernel holds one form instead of two. Zero-skip forms
+ * are not made where the zero-skip kernel packs per call anyway (see
+ * {@link PreparedLayerWeights.zeroSkipBytes}).
+ *
+ * The graph is read, not copied: do not modify its nodes after preparing (prepare again).
+ */
+export class PreparedNetwork {
+  /** The engine whose memory holds the packed weights; runs happen there. */
+  readonly engine: Engine;
+  /** The validated graph. */
+  readonly info: GraphInfo;
+  /** The kernel policy (see {@link PrepareNetworkOptions.zeroSkip}). */
+  readonly zeroSkip: 'auto' | boolean;
+  /** false: nothing is kept between runs (runNetwork's one-shot use: each op packs per call). */
+  private readonly retain: boolean;
+  private readonly packs = new Map<number, LayerPacks>();
+  private isDisposed = false;
+
+  /** @internal Use {@link prepareNetwork}. */
+  constructor(engine: Engine, info: GraphInfo, zeroSkip: 'auto' | boolean, retain: boolean) {
+    this.engine = engine;
+    this.info = info;
+    this.zeroSkip = zeroSkip;
+    this.retain = retain;
+    if (!retain || zeroSkip === 'auto') return;
+    try {
+      info.nodes.forEach((ni, i) => {
+        if (ni.node.op === 'conv2d' || ni.node.op === 'dense') this.packsFor(i, zeroSkip);
+      });
+    } catch (e) {
+      this.dispose();
+      throw e;
+    }
+  }
+
+  /** The graph. */
+  get graph(): Graph {
+    return this.info.graph;
+  }
+
+  /** True once {@link dispose} has run. */
+  get disposed(): boolean {
+    return this.isDisposed;
+  }
+
+  /** Bytes of Wasm memory the packed weights hold now (0 after {@link dispose}). */
+  get byteLength(): number {
+    let n = 0;
+    for (const p of this.packs.values()) n += p.denseBytes + p.zeroSkipBytes;
+    return n;
+  }
+
+  /** Per conv / dense layer, in graph order: the bytes each packed form holds now. */
+  get weights(): PreparedLayerWeights[] {
+    return this.info.nodes.flatMap((ni, i) => {
+      if (ni.node.op !== 'conv2d' && ni.node.op !== 'dense') return [];
+      const p = this.packs.get(i);
+      return [{ name: ni.node.name, op: ni.node.op, denseBytes: p?.denseBytes ?? 0, zeroSkipBytes: p?.zeroSkipBytes ?? 0 }];
+    });
+  }
+
+  /**
+   * Runs the network on one input: same result as {@link runNetwork} with this policy (output,
+   * per-layer statistics, accelerator reports), bit for bit. Every argument is checked before
+   * Wasm memory is touched: a disposed network, options, the input's dtype, shape and engine.
+   *
+   * @param input int8 data of graph.input.shape (an Int8Array, `{ data, shape }` or a tensor of this engine).
+   * @param options `accelerator`, `keepOutputs` as in {@link RunNetworkOptions}.
+   */
+  run(input: TensorLike<'int8'> | Int8Array, options: PreparedRunOptions = {}): NetworkRun {
+    const op = 'PreparedNetwork.run';
+    if (this.isDisposed) throw new ValueError(op, `the prepared network of graph ${JSON.stringify(this.info.graph.name)} was disposed.`, 'call prepareNetwork(engine, graph) again, or dispose only after the last run.');
+    if (typeof options !== 'object' || options === null) throw new ValueError(op, `options = ${fmt(options)} must be an object.`, 'pass { accelerator?, keepOutputs? } or omit it.');
+    const z = (options as RunNetworkOptions).zeroSkip;
+    if (z !== undefined && z !== this.zeroSkip) throw new ValueError(op, `zeroSkip = ${fmt(z)} but the network was prepared with zeroSkip = ${fmt(this.zeroSkip)}.`, 'omit zeroSkip (it is fixed by prepareNetwork), or prepare the graph again with the policy you want.');
+    return this.execute(op, input, options);
+  }
+
+  /** Frees the packed weights. Idempotent; later {@link run} calls throw a ValueError. */
+  dispose(): void {
+    for (const p of this.packs.values()) {
+      p.dense?.dispose();
+      p.zeroSkip?.dispose();
+    }
+    this.packs.clear();
+    this.isDisposed = true;
+  }
+
+  /** The packed weights node `i` needs for this kernel, packing them on first use (none when not retained). */
+  private packsFor(i: number, skip: boolean): LayerPacks | undefined {
+    if (!this.retain) return undefined;
+    const ni = this.info.nodes[i];
+    const node = ni.node as ConvNode | DenseNode;
+    const info = ni.conv!;
+    const heap = this.engine.heap;
+    let p = this.packs.get(i);
+    if (!p) this.packs.set(i, (p = { denseBytes: 0, zeroSkipBytes: 0 }));
+    const before = heap.liveBytes;
+    if (!skip && !p.dense) {
+      p.dense = node.op === 'dense'
+        ? packWeights(this.engine, { data: node.weights, shape: node.wShape }, { layout: 'nk' })
+        : packConvWeights(this.engine, { data: node.weights, shape: node.wShape }, { groups: node.groups });
+      p.denseBytes = heap.liveBytes - before;
+    } else if (skip && !p.zeroSkip && this.engine.isa !== 'scalar' && info.Mg >= BLOCKSPARSE_MIN_MG) {
+      // only where conv2dZeroSkip's own choice is the block-sparse kernel (packing forces it)
+      const shape = node.op === 'dense' ? [info.M, 1, 1, info.K] : node.wShape;
+      p.zeroSkip = packZeroSkipWeights(this.engine, { data: node.weights, shape }, { groups: node.op === 'conv2d' ? node.groups : undefined });
+      p.zeroSkipBytes = heap.liveBytes - before;
+    }
+    return p;
+  }
+
+  /** The one execution path of {@link run} and {@link runNetwork} (`op` names the caller in errors). @internal */
+  execute(op: string, input: TensorLike<'int8'> | Int8Array, options: PreparedRunOptions): NetworkRun {
+    const { engine, info } = this;
+    const graph = info.graph;
+    const x0 = checkInputTensor(op, engine, info, input);
+    const archs = options.accelerator !== undefined ? resolveTargets(op, options.accelerator) : undefined;
+    const mode = this.zeroSkip;
+    const crossover = ZERO_SKIP_CROSSOVER[engine.isa];
+    const live = new Map<number, Tensor<'int8' | 'uint8'>>();
+    const owned = new Set<Tensor>();
+    const inTensor: Tensor<'int8' | 'uint8'> = x0 instanceof Tensor ? x0 : engine.tensor('int8', x0.shape, x0.data);
+    if (inTensor !== x0) owned.add(inTensor);
+    live.set(-1, inTensor);
+    const layers: LayerRun[] = [];
+    const modelled: NetworkAcceleratorReport['layers'] = [];
+    const simLayers: { layer: OpAcceleratorReport['layer']; data: SimulationData }[] = [];
+    const inputQuant = info.graph.input.quant!;
+    const quantOf = (k: number) => (k < 0 ? inputQuant : info.nodes[k].quant!);
+    let output: NetworkRun['output'] | undefined;
+    try {
+      info.nodes.forEach((ni, i) => {
+        const xs = ni.inputs.map((k) => live.get(k)!);
+        const qs = ni.inputs.map(quantOf);
+        const t0 = performance.now();
+        const n0 = xs[0].data.length;
+        const z0 = zeroCount(xs[0].data, qs[0].zeroPoint);
+        const izf = n0 ? z0 / n0 : 0;
+        const mac = ni.node.op === 'conv2d' || ni.node.op === 'dense';
+        // 'auto': conv2dAuto's rule on the density (non-zero fraction) in the input's own domain
+        const skip = mac && (mode === true || (mode === 'auto' && (archs !== undefined || (n0 ? (n0 - z0) / n0 : 0) < crossover)));
+        const r = execNode(engine, ni, xs, qs, ni.quant, skip, mac && archs !== undefined, mac ? this.packsFor(i, skip) : undefined);
+        const cpuMs = performance.now() - t0;
+        live.set(i, r.y as Tensor<'int8' | 'uint8'>);
+        owned.add(r.y);
+        const yq = ni.quant!;
+        const yd = r.y.data as Int8Array;
+        let lo = 127;
+        let hi = -128;
+        for (let j = 0; j < yd.length; j++) {
+          if (yd[j] < lo) lo = yd[j];
+          if (yd[j] > hi) hi = yd[j];
+        }
+        const lr: LayerRun = { name: ni.node.name, op: ni.node.op, shape: ni.shape, quant: yq, kernel: r.kernel, cpuMs, inputZeroFraction: izf, outputZeroFraction: zeroFraction(yd, yq.zeroPoint), outputMin: lo, outputMax: hi };
+        if (options.keepOutputs) lr.output = yd.slice();
+        layers.push(lr);
+        if (archs && r.activity) {
+          const node = ni.node as ConvNode | DenseNode;
+          const layer = { ...ni.conv!, name: ni.node.name };
+          modelled.push({ name: ni.node.name, report: opReport(layer, archs, r.activity, { data: node.weights, zeroPoint: 0 }), countsFrom: r.countsFrom! });
+          simLayers.push({ layer, data: { activity: r.activity, weights: node.weights, weightZeroPoint: 0 } });
+        }
+        if (i === info.output) output = { name: ni.node.name, data: yd.slice(), shape: ni.shape, quant: yq };
+        // free inputs nobody reads any more
+        for (const k of new Set(ni.inputs)) {
+          const last = k < 0 ? -1 : info.nodes[k].lastUse;
+          if (k >= 0 && last === i) {
+            live.get(k)!.dispose();
+            live.delete(k);
+          }
+        }
+      });
+    } finally {
+      for (const t of owned) t.dispose();
+    }
+    const result: NetworkRun = { output: output!, layers, cpuMs: layers.reduce((s, l) => s + l.cpuMs, 0) };
+    if (archs) {
+      if (simLayers.length === 0) throw new ValueError(op, `graph ${JSON.stringify(graph.name)} has no conv2d or dense node to model.`, 'omit accelerator for graphs without conv / dense layers.');
+      const networks = archs.map((a) => simulateNetwork(graph.name, simLayers.map((l) => l.layer), a, simLayers.map((l) => l.data)));
+      const dense0 = networks[0].totals.cycles.total;
+      result.accelerator = {
+        archs,
+        layers: modelled,
+        networks,
+        comparison: networks.map((nr) => ({
+          arch: nr.arch.name, dataflow: nr.arch.dataflow, cycles: nr.totals.cycles.total,
+          macsExecuted: nr.totals.macs.executed + nr.totals.macs.gated, macsSkipped: nr.totals.macs.skipped,
+          utilization: nr.totals.utilization.overall, energy: nr.totals.energy.total, latencySeconds: nr.totals.latencySeconds,
+          speedupVsDense: nr.totals.cycles.total > 0 ? dense0 / nr.totals.cycles.total : Infinity,
+        })),
+      };
+    }
+    return result;
+  }
+}
+
+/**
+ * Prepares a graph for repeated runs on one engine: validates it once ({@link inferGraph}) and
+ * packs its conv / dense weights once, in the form(s) the kernel policy needs (see
+ * {@link PreparedNetwork}). Runs then skip the validation and the per-call weight packing.
+ * Errors (bad graph, bad options, not enough Wasm memory) are thrown before anything is kept.
+ *
+ * @param options `zeroSkip`: `'auto'` (default), `true` or `false`, as in {@link runNetwork}.
+ * @example
+ * ```ts
+ * const net = prepareNetwork(mf, graph);
+ * for (const frame of frames) show(net.run(frame).output.data);
+ * net.dispose();
+ * ```
+ */
+export function prepareNetwork(engine: Engine, graph: Graph, options: PrepareNetworkOptions = {}): PreparedNetwork {
+  const op = 'prepareNetwork';
+  if (typeof options !== 'object' || options === null) throw new ValueError(op, `options = ${fmt(options)} must be an object.`, 'pass { zeroSkip? } or omit it.');
+  const mode = checkZeroSkip(op, options.zeroSkip ?? 'auto');
+  return new PreparedNetwork(engine, inferGraph(graph), mode, true);
 }
 
 /**
@@ -191,7 +465,9 @@ function checkOptions(op: string, o: RunNetworkOptions): void {
  * (simulateNetwork over the modelled layers; pooling, add, activations and softmax are not modelled).
  *
  * Every node's output is bit-identical to calling the ops one by one (and to runGraphRef).
- * The graph is validated first ({@link inferGraph}); nothing runs on a bad graph.
+ * The graph is validated first ({@link inferGraph}); nothing runs on a bad graph. Each call
+ * validates the graph and packs every layer's weights again: to run a graph many times, use
+ * {@link prepareNetwork} (same execution, same result).
  *
  * @param input int8 data of graph.input.shape (an Int8Array, `{ data, shape }` or a tensor of this engine).
  * @example
@@ -204,81 +480,14 @@ function checkOptions(op: string, o: RunNetworkOptions): void {
 export function runNetwork(engine: Engine, graph: Graph, input: TensorLike<'int8'> | Int8Array, options: RunNetworkOptions = {}): NetworkRun {
   const op = 'runNetwork';
   checkOptions(op, options);
-  const info = inferGraph(graph);
-  const x0 = checkInputTensor(op, engine, info, input);
-  const archs = options.accelerator !== undefined ? resolveTargets(op, options.accelerator) : undefined;
-  const mode = options.zeroSkip ?? 'auto';
-  const live = new Map<number, Tensor<'int8' | 'uint8'>>();
-  const owned = new Set<Tensor>();
-  const inTensor: Tensor<'int8' | 'uint8'> = x0 instanceof Tensor ? x0 : engine.tensor('int8', x0.shape, x0.data);
-  if (inTensor !== x0) owned.add(inTensor);
-  live.set(-1, inTensor);
-  const layers: LayerRun[] = [];
-  const modelled: NetworkAcceleratorReport['layers'] = [];
-  const simLayers: { layer: OpAcceleratorReport['layer']; data: SimulationData }[] = [];
-  const inputQuant = info.graph.input.quant!;
-  const quantOf = (k: number) => (k < 0 ? inputQuant : info.nodes[k].quant!);
-  let output: NetworkRun['output'] | undefined;
+  // One run: nothing is retained, so each op packs its weights in its own call, as transient
+  // scratch (peak memory one layer's packing, not the whole network's).
+  const net = new PreparedNetwork(engine, inferGraph(graph), options.zeroSkip ?? 'auto', false);
   try {
-    info.nodes.forEach((ni, i) => {
-      const xs = ni.inputs.map((k) => live.get(k)!);
-      const qs = ni.inputs.map(quantOf);
-      const t0 = performance.now();
-      const izf = zeroFraction(xs[0].data, qs[0].zeroPoint);
-      const mac = ni.node.op === 'conv2d' || ni.node.op === 'dense';
-      const skip = mac && (mode === true || (mode === 'auto' && (archs !== undefined || izf >= AUTO_ZERO_SKIP_FRACTION)));
-      const r = execNode(engine, ni, xs, qs, ni.quant, skip, mac && archs !== undefined);
-      const cpuMs = performance.now() - t0;
-      live.set(i, r.y as Tensor<'int8' | 'uint8'>);
-      owned.add(r.y);
-      const yq = ni.quant!;
-      const yd = r.y.data as Int8Array;
-      let lo = 127;
-      let hi = -128;
-      for (let j = 0; j < yd.length; j++) {
-        if (yd[j] < lo) lo = yd[j];
-        if (yd[j] > hi) hi = yd[j];
-      }
-      const lr: LayerRun = { name: ni.node.name, op: ni.node.op, shape: ni.shape, quant: yq, kernel: r.kernel, cpuMs, inputZeroFraction: izf, outputZeroFraction: zeroFraction(yd, yq.zeroPoint), outputMin: lo, outputMax: hi };
-      if (options.keepOutputs) lr.output = yd.slice();
-      layers.push(lr);
-      if (archs && r.activity) {
-        const node = ni.node as ConvNode | DenseNode;
-        const layer = { ...ni.conv!, name: ni.node.name };
-        modelled.push({ name: ni.node.name, report: opReport(layer, archs, r.activity, { data: node.weights, zeroPoint: 0 }), countsFrom: r.countsFrom! });
-        simLayers.push({ layer, data: { activity: r.activity, weights: node.weights, weightZeroPoint: 0 } });
-      }
-      if (i === info.output) output = { name: ni.node.name, data: yd.slice(), shape: ni.shape, quant: yq };
-      // free inputs nobody reads any more
-      for (const k of new Set(ni.inputs)) {
-        const last = k < 0 ? -1 : info.nodes[k].lastUse;
-        if (k >= 0 && last === i) {
-          live.get(k)!.dispose();
-          live.delete(k);
-        }
-      }
-    });
+    return net.execute(op, input, options);
   } finally {
-    for (const t of owned) t.dispose();
+    net.dispose();
   }
-  const result: NetworkRun = { output: output!, layers, cpuMs: layers.reduce((s, l) => s + l.cpuMs, 0) };
-  if (archs) {
-    if (simLayers.length === 0) throw new ValueError(op, `graph ${JSON.stringify(graph.name)} has no conv2d or dense node to model.`, 'omit accelerator for graphs without conv / dense layers.');
-    const networks = archs.map((a) => simulateNetwork(graph.name, simLayers.map((l) => l.layer), a, simLayers.map((l) => l.data)));
-    const dense0 = networks[0].totals.cycles.total;
-    result.accelerator = {
-      archs,
-      layers: modelled,
-      networks,
-      comparison: networks.map((nr) => ({
-        arch: nr.arch.name, dataflow: nr.arch.dataflow, cycles: nr.totals.cycles.total,
-        macsExecuted: nr.totals.macs.executed + nr.totals.macs.gated, macsSkipped: nr.totals.macs.skipped,
-        utilization: nr.totals.utilization.overall, energy: nr.totals.energy.total, latencySeconds: nr.totals.latencySeconds,
-        speedupVsDense: nr.totals.cycles.total > 0 ? dense0 / nr.totals.cycles.total : Infinity,
-      })),
-    };
-  }
-  return result;
 }
 
 /** Options of {@link calibrateGraph}. */

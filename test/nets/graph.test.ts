@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
-  QuantError, ShapeError, ValueError, calibrateGraph, conv2dZeroSkip, inferGraph, lenet5Graph, resnetBlocksGraph, runNetwork, quantize,
+  QuantError, ShapeError, ValueError, ZERO_SKIP_CROSSOVER, calibrateGraph, conv2dZeroSkip, inferGraph, lenet5Graph, resnetBlocksGraph, runNetwork, quantize,
   type Engine, type Graph,
 } from '../../src/index.js';
 import { runGraphRef } from '../../src/reference/index.js';
@@ -51,7 +51,7 @@ describe('graph: LeNet-5 and a ResNet-style block network (seeded weights, not t
             expect(l.inputZeroFraction).toBeLessThanOrEqual(1);
           }
           const convs = run.layers.filter((l) => l.op === 'conv2d');
-          expect(convs.every((l) => l.kernel === (zeroSkip === true ? 'zeroskip' : zeroSkip === false ? 'im2col' : l.inputZeroFraction >= 0.6 ? 'zeroskip' : 'im2col'))).toBe(true);
+          expect(convs.every((l) => l.kernel === (zeroSkip === true ? 'zeroskip' : zeroSkip === false ? 'im2col' : 1 - l.inputZeroFraction < ZERO_SKIP_CROSSOVER[e.isa] ? 'zeroskip' : 'im2col'))).toBe(true);
         }
         g.nodes.forEach((n, i) => expectAllAgree(`${name} zeroSkip=${zeroSkip} node ${n.name}`, ref[i], per[n.name]));
         expectAllAgree(`${name} output`, ref[ref.length - 1], outs);
