@@ -94,10 +94,15 @@ interface Exec {
   countsFrom?: 'kernel' | 'input';
 }
 
-function zeroFraction(x: ArrayLike<number>, zp: number): number {
+/** Values of x equal to zp (real 0): every layer's statistics and the 'auto' kernel choice read them. */
+function zeroCount(x: ArrayLike<number>, zp: number): number {
   let z = 0;
   for (let i = 0; i < x.length; i++) if (x[i] === zp) z++;
-  return x.length ? z / x.length : 0;
+  return z;
+}
+
+function zeroFraction(x: ArrayLike<number>, zp: number): number {
+  return x.length ? zeroCount(x, zp) / x.length : 0;
 }
 
 /** int8 view of a {data, shape} with a new shape (host data only). */
@@ -190,13 +195,6 @@ function checkZeroSkip(op: string, z: unknown): 'auto' | boolean {
 function checkOptions(op: string, o: RunNetworkOptions): void {
   if (typeof o !== 'object' || o === null) throw new ValueError(op, `options = ${fmt(o)} must be an object.`, 'pass { accelerator?, zeroSkip?, keepOutputs? } or omit it.');
   checkZeroSkip(op, o.zeroSkip ?? 'auto');
-}
-
-/** Zeros counted the way every layer's statistics and the 'auto' kernel choice read them. */
-function zeroCount(x: ArrayLike<number>, zp: number): number {
-  let z = 0;
-  for (let i = 0; i < x.length; i++) if (x[i] === zp) z++;
-  return z;
 }
 
 /** Options of {@link prepareNetwork}. */
