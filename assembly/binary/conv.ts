@@ -46,10 +46,64 @@ export function b1_im2col(
       for (let s = sLo; s < sHi; s++) {
         const src = x + ((<usize>((ih * W + iw0 + s * dw) * wpp + w0)) << 3);
         const dd = d + <usize>s * tapBytes;
-        if (wg == 1) store<u64>(dd, load<u64>(src));
-        else memory.copy(dd, src, tapBytes);
+        // a word loop: memory.copy of a few bytes is a runtime call in V8
+        for (let w: usize = 0; w < tapBytes; w += 8) store<u64>(dd + w, load<u64>(src + w));
       }
       if (sHi < S) memory.fill(d + <usize>sHi * tapBytes, 0, <usize>(S - sHi) * tapBytes);
+    }
+    f++;
+    if (f == F) {
+      f = 0;
+      e++;
+    }
+  }
+}
+
+/**
+ * {@link b1_im2col} written straight into the 4-row panel layout of b1_pack_panels (the A operand
+ * of b1b1_gemm_panel): row p's word k at ((p >> 2) * Kw * 4 + k * 4 + (p & 3)) words, Kw = R * S *
+ * wg; the rows of the last panel past `rows` are 0 words. Padded taps are 0 words (+1).
+ */
+export function b1_im2col_panels(
+  x: usize, H: i32, W: i32, wpp: i32, R: i32, S: i32,
+  sh: i32, sw: i32, dh: i32, dw: i32, pt: i32, pl: i32, F: i32,
+  p0: i32, rows: i32, w0: i32, wg: i32, dst: usize,
+): void {
+  const Kw = R * S * wg;
+  const panelBytes = <usize>Kw << 5;
+  let e = p0 / F;
+  let f = p0 - e * F;
+  const padded = (rows + 3) & ~3;
+  for (let p = 0; p < padded; p++) {
+    // d walks the row's words with a stride of 4 words
+    let d = dst + <usize>(p >> 2) * panelBytes + (<usize>(p & 3) << 3);
+    if (p >= rows) {
+      for (let k = 0; k < Kw; k++) {
+        store<u64>(d, 0);
+        d += 32;
+      }
+      continue;
+    }
+    const ih0 = e * sh - pt;
+    const iw0 = f * sw - pl;
+    for (let r = 0; r < R; r++) {
+      const ih = ih0 + r * dh;
+      const rowIn = <u32>ih < <u32>H;
+      for (let s = 0; s < S; s++) {
+        const iw = iw0 + s * dw;
+        if (rowIn && <u32>iw < <u32>W) {
+          const src = x + ((<usize>((ih * W + iw) * wpp + w0)) << 3);
+          for (let w = 0; w < wg; w++) {
+            store<u64>(d, load<u64>(src + (<usize>w << 3)));
+            d += 32;
+          }
+        } else {
+          for (let w = 0; w < wg; w++) {
+            store<u64>(d, 0);
+            d += 32;
+          }
+        }
+      }
     }
     f++;
     if (f == F) {
