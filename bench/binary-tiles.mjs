@@ -85,12 +85,12 @@ for (const wl of workloads) {
     macs = pixels * M * R * S * C;
     const P = Math.min(pixels, Math.max(4, Math.floor(131072 / (ldb * 8) / 4) * 4));
     const px = packBits(e, { data: pm(pixels * C), shape: [1, H, W, C] }), pw = packBits(e, { data: pm(M * R * S * C), shape: [M, R, S, C] });
-    const col = alloc(panelBytes(P, ldb)), wp = alloc(panelBytes(M, ldb)), acc = alloc(pixels * M * 4), tapPop = alloc(M * R * S * 4);
+    const col = alloc(panelBytes(P, ldb)), wp = alloc(panelBytes(M, ldb)), acc = alloc(pixels * M * 4), tapPop = alloc(M * R * S * 4), padCache = alloc(k.b1_pad_scratch_bytes(M));
     const tiles = (fn) => () => { for (let p0 = 0; p0 < pixels; p0 += P) fn(p0, Math.min(P, pixels - p0)); };
     parts.packWeights = () => { k.b1_popcounts(pw.ptr, M * R * S, wg, wg, tapPop); k.b1_pack_panels(pw.ptr, M, ldb, ldb, wp); };
     parts.im2colPanels = tiles((p0, rows) => k.b1_im2col_panels(px.ptr, H, W, wg, R, S, 1, 1, 1, 1, 1, 1, W, p0, rows, 0, wg, col));
     parts.xnorGemm = tiles((p0, rows) => k.b1b1_gemm_panel(rows, M, ldb, R * S * C, col, wp, acc + p0 * M * 4, M));
-    parts.padCorrect = tiles((p0, rows) => k.b1_pad_correct(acc + p0 * M * 4, M, H, W, R, S, 1, 1, 1, 1, 1, 1, W, p0, rows, C, M, tapPop));
+    parts.padCorrect = tiles((p0, rows) => k.b1_pad_correct(acc + p0 * M * 4, M, H, W, R, S, 1, 1, 1, 1, 1, 1, W, p0, rows, C, M, tapPop, padCache));
   }
   const names = Object.keys(parts);
   for (let i = 0; i < 3; i++) for (const f of names) parts[f]();

@@ -106,7 +106,8 @@ export interface WasmKernels {
   // assembly/binary/conv.ts
   b1_im2col(x: number, H: number, W: number, wpp: number, R: number, S: number, sh: number, sw: number, dh: number, dw: number, pt: number, pl: number, F: number, p0: number, rows: number, w0: number, wg: number, dst: number): void;
   b1_im2col_panels(x: number, H: number, W: number, wpp: number, R: number, S: number, sh: number, sw: number, dh: number, dw: number, pt: number, pl: number, F: number, p0: number, rows: number, w0: number, wg: number, dst: number): void;
-  b1_pad_correct(acc: number, ldacc: number, H: number, W: number, R: number, S: number, sh: number, sw: number, dh: number, dw: number, pt: number, pl: number, F: number, p0: number, rows: number, Cg: number, Mg: number, tapPop: number): void;
+  b1_pad_correct(acc: number, ldacc: number, H: number, W: number, R: number, S: number, sh: number, sw: number, dh: number, dw: number, pt: number, pl: number, F: number, p0: number, rows: number, Cg: number, Mg: number, tapPop: number, cache: number): void;
+  b1_pad_scratch_bytes(Mg: number): number;
   // assembly/binary/output.ts
   b1_output(acc: number, M: number, N: number, ldacc: number, colTerm: number, scale: number, bias: number, kind: number, lo: number, hi: number, zp: number, groups: number, out: number, ldout: number): void;
   // assembly/binary/peak.ts

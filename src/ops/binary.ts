@@ -442,7 +442,7 @@ export function binaryConv2d(engine: Engine, x: AInput, w: PackedBits, params: B
   const [sh, sw] = info.strides;
   const [dh, dw] = info.dilations;
   const [pt, pl] = info.pads;
-  const t = engine.run(op, { inputs, scratch: [colBytes, accBytes, tapPopBytes, ...stageScratch(M), groups * wPanelBytes], output: outSpec(st, N * pixels, M, info.yShape) }, ({ inputs: ip, scratch, out }) => {
+  const t = engine.run(op, { inputs, scratch: [colBytes, accBytes, tapPopBytes, ...stageScratch(M), groups * wPanelBytes, xnor ? k.b1_pad_scratch_bytes(Mg) : 0], output: outSpec(st, N * pixels, M, info.yShape) }, ({ inputs: ip, scratch, out }) => {
     const [col, accS, tapPop] = scratch;
     const acc = accBytes ? accS : out.ptr;
     const wPanels = scratch[6];
@@ -465,7 +465,7 @@ export function binaryConv2d(engine: Engine, x: AInput, w: PackedBits, params: B
             } else {
               k.b1_im2col_panels(ip[0] + n * H * W * wpp * 8, H, W, wpp, R, S, sh, sw, dh, dw, pt, pl, F, p0, rows, g * wg, wg, col);
               k.b1b1_gemm_panel(rows, Mg, ldb, RS * Cg, col, wPanels + g * wPanelBytes, c, M);
-              k.b1_pad_correct(c, M, H, W, R, S, sh, sw, dh, dw, pt, pl, F, p0, rows, Cg, Mg, tapPop + g * Mg * RS * 4);
+              k.b1_pad_correct(c, M, H, W, R, S, sh, sw, dh, dw, pt, pl, F, p0, rows, Cg, Mg, tapPop + g * Mg * RS * 4, scratch[7]);
             }
           } else {
             k.u8_im2col(ip[0] + n * H * W * C, H, W, C, R, S, sh, sw, dh, dw, pt, pl, F, p0, rows, g * Cg, Cg, zpu, dtype === 'int8' ? 1 : 0, col);

@@ -274,6 +274,8 @@ describe('binaryConv2d', () => {
     { name: 'groups 2 C=100', x: [1, 6, 6, 100], w: [6, 3, 3, 50], opts: { pads: 1, groups: 2 } },
     { name: 'groups 4 C=128 stride 2', x: [1, 7, 7, 128], w: [8, 3, 3, 32], opts: { pads: 1, groups: 4, strides: 2 } },
     { name: 'depthwise C=5', x: [1, 5, 5, 5], w: [5, 3, 3, 1], opts: { pads: 1, groups: 5 } },
+    // more border patterns (49) than the pad correction's 16 cached ones: evictions
+    { name: '7x7 pad 3 C=40', x: [1, 9, 10, 40], w: [3, 7, 7, 40], opts: { pads: 3 } },
     // several im2col tiles (about 128 KiB each, whole 4-row panels) and a partial last panel
     { name: 'multi-tile 3x3 pad 1 C=256', x: [1, 23, 27, 256], w: [6, 3, 3, 256], opts: { pads: 1 } },
     { name: 'multi-tile groups 2 C=130 Mg=5', x: [1, 41, 39, 130], w: [10, 3, 3, 65], opts: { pads: [1, 0, 2, 1], groups: 2 } },
