@@ -24,7 +24,7 @@ const cpu = (fn, reps) => {
   return (u.user + u.system) / 1000 / reps;
 };
 const alloc = (bytes) => e.heap.alloc('bench', Math.max(64, bytes));
-const panelBytes = (rows, Kw) => Math.ceil(rows / 4) * 4 * Kw * 8;
+const panelBytes = (rows, Kw) => k.b1_panel_bytes(rows, Kw);
 
 function probe(name, per) {
   if (!per) return null;

@@ -1,5 +1,6 @@
 // Binary x binary (XNOR-popcount) vs our int8 kernels on the same shapes, one build per line,
-// plus the register/L1 XOR + popcount peak (u64 popcnt and, in SIMD builds, i8x16.popcnt).
+// plus the register/L1 XOR + popcount peak (u64 popcnt and, in SIMD builds, i8x16.popcnt and a
+// mixed u64 + v128 probe; the best probe is the peak the fractions divide by).
 // Run: npm run build:ts && node --no-liftoff --experimental-wasm-relaxed-simd bench/binary.mjs [reps] [isa...]
 // --no-liftoff: time TurboFan code only. Medians of `reps` timed calls (wall and process CPU)
 // after warm-up; inputs in Wasm memory, weights pre-packed (packWeights / packConvWeights /
@@ -62,8 +63,11 @@ for (const isa of isas) {
   const peakV128 = peak(e, 'peak_xnor_v128', e.kernels.peak_xnor_v128_macs_per_iter());
   // The probe is repeated after the workloads and the better value kept: on a shared box one
   // probe can land in a slow patch and make fractions exceed 1.
-  let binPeak = Math.max(peakU64, peakV128 ?? 0);
-  console.log(JSON.stringify({ isa, probe: 'xor+popcount', u64: +peakU64.toFixed(1), v128: peakV128 === undefined ? null : +peakV128.toFixed(1), unit: 'G 1-bit MAC/s' }));
+  const peakMixed = peak(e, 'peak_xnor_mixed', e.kernels.peak_xnor_mixed_macs_per_iter());
+  const bestProbe = () => Math.max(peak(e, 'peak_xnor_u64', e.kernels.peak_xnor_u64_macs_per_iter()), peak(e, 'peak_xnor_v128', e.kernels.peak_xnor_v128_macs_per_iter()) ?? 0, peak(e, 'peak_xnor_mixed', e.kernels.peak_xnor_mixed_macs_per_iter()) ?? 0);
+  let binPeak = Math.max(peakU64, peakV128 ?? 0, peakMixed ?? 0);
+  const r1 = (v) => (v === undefined ? null : +v.toFixed(1));
+  console.log(JSON.stringify({ isa, probe: 'xor+popcount', u64: r1(peakU64), v128: r1(peakV128), mixed: r1(peakMixed), unit: 'G 1-bit MAC/s' }));
   const lines = [];
   for (const wl of workloads) {
     let macs, int8, bin, tern;
@@ -75,13 +79,20 @@ for (const isa of isas) {
       int8 = time(() => matmul(e, a, w));
       const pa = packBits(e, { data: pm(M * K), shape: [M, K] }), pb = packBits(e, { data: pm(N * K), shape: [N, K] });
       bin = time(() => binaryGemm(e, pa, pb));
-      // The popcount choice: the same GEMM through the raw kernels, v128 (b1b1_gemm_xnor in SIMD
-      // builds) vs popcnt<u64> (b1b1_gemm_xnor_u64), same operands, same output buffer.
+      // The kernel choice: the same GEMM through the raw kernels, row layout with v128 popcount
+      // (b1b1_gemm_xnor in SIMD builds) or popcnt<u64> (b1b1_gemm_xnor_u64), and the 4-row panel
+      // kernel binaryGemm uses (b1b1_gemm_panel, u64 + v128 columns in SIMD builds); same
+      // operands, same output buffer.
       const c = e.tensor('int32', [M, N]);
-      const raw = (f) => time(() => (e.kernels[f](M, N, K / 64, K, pa.ptr, pa.wordsPerRow, pb.ptr, pb.wordsPerRow, c.ptr, N), { dispose() {} }));
+      const Kw = K / 64, qa = e.tensor('int32', [e.kernels.b1_panel_bytes(M, Kw) / 4]), qb = e.tensor('int32', [e.kernels.b1_panel_bytes(N, Kw) / 4]);
+      e.kernels.b1_pack_panels(pa.ptr, M, pa.wordsPerRow, Kw, qa.ptr);
+      e.kernels.b1_pack_panels(pb.ptr, N, pb.wordsPerRow, Kw, qb.ptr);
+      const raw = (f) => time(() => (e.kernels[f](M, N, Kw, K, pa.ptr, pa.wordsPerRow, pb.ptr, pb.wordsPerRow, c.ptr, N), { dispose() {} }));
       const vr = raw('b1b1_gemm_xnor'), ur = raw('b1b1_gemm_xnor_u64');
-      c.dispose();
-      console.log(JSON.stringify({ isa, popcountChoice: wl.name, b1b1_gemm_xnor: { ...vr, GMACs: +(macs / vr.cpuMs / 1e6).toFixed(1) }, b1b1_gemm_xnor_u64: { ...ur, GMACs: +(macs / ur.cpuMs / 1e6).toFixed(1) } }));
+      const pr = time(() => (e.kernels.b1b1_gemm_panel(M, N, Kw, K, qa.ptr, qb.ptr, c.ptr, N), { dispose() {} }));
+      for (const t of [c, qa, qb]) t.dispose();
+      const gm = (t) => ({ ...t, GMACs: +(macs / t.cpuMs / 1e6).toFixed(1) });
+      console.log(JSON.stringify({ isa, kernelChoice: wl.name, b1b1_gemm_xnor: gm(vr), b1b1_gemm_xnor_u64: gm(ur), b1b1_gemm_panel: gm(pr) }));
       const ta = packTernary(e, { data: pmt(M * K), shape: [M, K] }), tb = packTernary(e, { data: pmt(N * K), shape: [N, K] });
       tern = time(() => binaryGemm(e, ta, tb));
       for (const t of [a, w, pa, pb, ta, tb]) t.dispose();
@@ -105,7 +116,7 @@ for (const isa of isas) {
       ternary: { ...tern, GMACs: g(tern), speedupVsInt8: +(int8.cpuMs / tern.cpuMs).toFixed(2) },
     }));
   }
-  const again = Math.max(peak(e, 'peak_xnor_u64', e.kernels.peak_xnor_u64_macs_per_iter()), peak(e, 'peak_xnor_v128', e.kernels.peak_xnor_v128_macs_per_iter()) ?? 0);
+  const again = bestProbe();
   binPeak = Math.max(binPeak, again);
   console.log(JSON.stringify({ isa, probeAgain: +again.toFixed(1), peakUsed: +binPeak.toFixed(1) }));
   for (const l of lines) console.log(l());

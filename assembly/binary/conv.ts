@@ -60,9 +60,11 @@ export function b1_im2col(
 }
 
 /**
- * {@link b1_im2col} written straight into the 4-row panel layout of b1_pack_panels (the A operand
- * of b1b1_gemm_panel): row p's word k at ((p >> 2) * Kw * 4 + k * 4 + (p & 3)) words, Kw = R * S *
- * wg; the rows of the last panel past `rows` are 0 words. Padded taps are 0 words (+1).
+ * {@link b1_im2col} written straight into the panel layout of b1_pack_panels (the A operand of
+ * b1b1_gemm_panel): Kw = R * S * wg words per row, row p's word k at byte
+ * (p >> 2) * K2 * 64 + (k >> 1) * 64 + (p & 3) * 16 + (k & 1) * 8, K2 = ceil(Kw / 2); an odd
+ * last word is paired with a 0 word and the rows of the last panel past `rows` are 0 words.
+ * Padded taps are 0 words (+1).
  */
 export function b1_im2col_panels(
   x: usize, H: i32, W: i32, wpp: i32, R: i32, S: i32,
@@ -70,22 +72,24 @@ export function b1_im2col_panels(
   p0: i32, rows: i32, w0: i32, wg: i32, dst: usize,
 ): void {
   const Kw = R * S * wg;
-  const panelBytes = <usize>Kw << 5;
+  const K2 = (Kw + 1) >> 1;
+  const panelBytes = <usize>K2 << 6;
   let e = p0 / F;
   let f = p0 - e * F;
   const padded = (rows + 3) & ~3;
   for (let p = 0; p < padded; p++) {
-    // d walks the row's words with a stride of 4 words
-    let d = dst + <usize>(p >> 2) * panelBytes + (<usize>(p & 3) << 3);
+    const d = dst + <usize>(p >> 2) * panelBytes + (<usize>(p & 3) << 4);
     if (p >= rows) {
-      for (let k = 0; k < Kw; k++) {
-        store<u64>(d, 0);
-        d += 32;
+      for (let k = 0; k < K2; k++) {
+        store<u64>(d + (<usize>k << 6), 0);
+        store<u64>(d + (<usize>k << 6), 0, 8);
       }
       continue;
     }
+    if (Kw & 1) store<u64>(d + (<usize>(K2 - 1) << 6), 0, 8);
     const ih0 = e * sh - pt;
     const iw0 = f * sw - pl;
+    let k = 0;
     for (let r = 0; r < R; r++) {
       const ih = ih0 + r * dh;
       const rowIn = <u32>ih < <u32>H;
@@ -93,15 +97,9 @@ export function b1_im2col_panels(
         const iw = iw0 + s * dw;
         if (rowIn && <u32>iw < <u32>W) {
           const src = x + ((<usize>((ih * W + iw) * wpp + w0)) << 3);
-          for (let w = 0; w < wg; w++) {
-            store<u64>(d, load<u64>(src + (<usize>w << 3)));
-            d += 32;
-          }
+          for (let w = 0; w < wg; w++, k++) store<u64>(d + (<usize>(k >> 1) << 6) + (<usize>(k & 1) << 3), load<u64>(src + (<usize>w << 3)));
         } else {
-          for (let w = 0; w < wg; w++) {
-            store<u64>(d, 0);
-            d += 32;
-          }
+          for (let w = 0; w < wg; w++, k++) store<u64>(d + (<usize>(k >> 1) << 6) + (<usize>(k & 1) << 3), 0);
         }
       }
     }

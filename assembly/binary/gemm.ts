@@ -164,75 +164,127 @@ function xorPop(a: usize, b: usize, Kw: i32): i32 {
   v128.store(c1, i32x4.sub(kb, i32x4.shl(r1, 1)));
 }
 
-// Panel GEMM: the fast XNOR path of binaryGemm / binaryConv2d. Measured (bench/binary-tiles.mjs,
-// same process, interleaved): with A and B interleaved in 4-row panels ([k][r] words) a tile's
-// 8 loads per k word share two pointers with immediate offsets, instead of one address add per
-// row per word; 4 x 4 u64 tiles reached about 1.2x the row-layout 2 x 4 kernels and about 85 %
-// of peak_xnor_u64. popcnt<u64> in every build: V8 on x86 emulates i8x16.popcnt with byte
-// shuffles (the v128 probe and GEMM were slower), and mixing v128 columns into the u64 tile
-// (2 x (3 u64 + 1 v128) columns, an experiment) was no faster than u64 alone.
+// Panel GEMM: the fast XNOR path of binaryGemm / binaryConv2d. Measured (bench/binary-tiles.mjs
+// and A/B runs of tile variants, same process, interleaved, GEMM 1024^3 and the conv shapes):
+// - 4-row panels of both operands: a tile's loads share two pointers with immediate offsets
+//   instead of one address add per row per word: the 4 x 4 popcnt<u64> tile ran about 1.2x the
+//   row-layout 2 x 4 kernels (2 x 3, 2 x 4, 3 x 4, 4 x 4, k unrolled 1 / 2 / 4: all within 5 %).
+// - V8 on x86 emulates i8x16.popcnt with byte shuffles, so v128 alone is slower than popcnt<u64>
+//   (probes ~195 vs ~245 G 1-bit MAC/s); but the two run on different units: a probe issuing
+//   both reached ~270 (peak_xnor_mixed), and a 4 x 4 tile with 3 popcnt<u64> columns and one
+//   v128 column ran ~1.12x the pure u64 tile (better than 4 x (2 + 1), 4 x (3 + 2), 4 x (4 + 1),
+//   2 x (2 + 2), 3 x (4 + 1), 6 x (3 + 1)). SIMD builds use it; the scalar build the u64 tile.
+// Layout (b1_pack_panels): chunks of 2 words (16 bytes, one v128) per row, 4 rows per panel,
+// chunk k of a panel = rows 0..3's words 2k, 2k + 1; an odd last word is paired with a 0 word
+// and missing rows of the last panel are 0 words (0 in both operands: no count).
 
 /** Rows per panel of {@link b1_pack_panels} / {@link b1b1_gemm_panel} (both operands). */
 export const B1_PANEL: i32 = 4;
 
+/** Bytes of `rows` rows of Kw words packed by {@link b1_pack_panels}. */
+export function b1_panel_bytes(rows: i32, Kw: i32): i32 {
+  return ((rows + 3) >> 2) * ((Kw + 1) >> 1) * 64;
+}
+
 /**
- * Packs `rows` rows of Kw words (row stride ld words) into B1_PANEL-row panels: panel p holds,
- * for k = 0..Kw-1, the words k of rows p * 4 .. p * 4 + 3 (8 bytes each); rows past `rows` are 0
- * words. dst gets ceil(rows / 4) * 4 * Kw words.
+ * Packs `rows` rows of Kw words (row stride ld words) into 4-row panels of 2-word chunks (the
+ * layout above); dst gets b1_panel_bytes(rows, Kw) bytes.
  */
 export function b1_pack_panels(src: usize, rows: i32, ld: i32, Kw: i32, dst: usize): void {
   const ls = <usize>ld << 3;
-  const step = <usize>B1_PANEL << 3;
+  const K2 = (Kw + 1) >> 1;
   for (let p = 0; p < rows; p += B1_PANEL) {
     for (let r = 0; r < B1_PANEL; r++) {
-      let d = dst + (<usize>r << 3);
+      let d = dst + (<usize>r << 4);
       if (p + r < rows) {
         const s = src + <usize>(p + r) * ls;
-        for (let k = 0; k < Kw; k++) {
+        let k = 0;
+        for (; k + 2 <= Kw; k += 2) {
           store<u64>(d, load<u64>(s + (<usize>k << 3)));
-          d += step;
+          store<u64>(d, load<u64>(s + (<usize>k << 3), 8), 8);
+          d += 64;
+        }
+        if (k < Kw) {
+          store<u64>(d, load<u64>(s + (<usize>k << 3)));
+          store<u64>(d, 0, 8);
         }
       } else {
-        for (let k = 0; k < Kw; k++) {
+        for (let k = 0; k < K2; k++) {
           store<u64>(d, 0);
-          d += step;
+          store<u64>(d, 0, 8);
+          d += 64;
         }
       }
     }
-    dst += <usize>Kw * step;
+    dst += <usize>K2 << 6;
   }
 }
 
-// 4 x 4 tile over Kw words of a 4-row A panel and a 4-row B panel (k unrolled 2); mv x nv of it
-// stored (edge tiles). u64 accumulators: no wrap between popcnt and add.
+// 4 x 4 tile, SIMD builds: columns 0-2 by popcnt<u64> (two words per chunk), column 3 by v128
+// XOR + i8x16.popcnt on the whole chunk, so the scalar and the vector units both work.
 // @ts-ignore: decorator
-@inline function xnorTile4x4(pa: usize, pb: usize, Kw: i32, Kbits: i32, c: usize, lc: usize, mv: i32, nv: i32): void {
-  let s00: u64 = 0, s01: u64 = 0, s02: u64 = 0, s03: u64 = 0, s10: u64 = 0, s11: u64 = 0, s12: u64 = 0, s13: u64 = 0, s20: u64 = 0, s21: u64 = 0, s22: u64 = 0, s23: u64 = 0, s30: u64 = 0, s31: u64 = 0, s32: u64 = 0, s33: u64 = 0;
+@inline function xnorTile4x4mixed(pa: usize, pb: usize, K2: i32, Kbits: i32, c: usize, lc: usize, mv: i32, nv: i32): void {
+  let s00: u64 = 0, s01: u64 = 0, s02: u64 = 0, s10: u64 = 0, s11: u64 = 0, s12: u64 = 0, s20: u64 = 0, s21: u64 = 0, s22: u64 = 0, s30: u64 = 0, s31: u64 = 0, s32: u64 = 0;
+  const z = i32x4.splat(0);
+  let t0 = z, t1 = z, t2 = z, t3 = z;
   let k = 0;
-  for (; k + 2 <= Kw; k += 2) {
-    {
-      const x0 = load<u64>(pa, 0); const x1 = load<u64>(pa, 8); const x2 = load<u64>(pa, 16); const x3 = load<u64>(pa, 24);
-      { const w = load<u64>(pb, 0); s00 += popcnt<u64>(x0 ^ w); s10 += popcnt<u64>(x1 ^ w); s20 += popcnt<u64>(x2 ^ w); s30 += popcnt<u64>(x3 ^ w); }
-      { const w = load<u64>(pb, 8); s01 += popcnt<u64>(x0 ^ w); s11 += popcnt<u64>(x1 ^ w); s21 += popcnt<u64>(x2 ^ w); s31 += popcnt<u64>(x3 ^ w); }
-      { const w = load<u64>(pb, 16); s02 += popcnt<u64>(x0 ^ w); s12 += popcnt<u64>(x1 ^ w); s22 += popcnt<u64>(x2 ^ w); s32 += popcnt<u64>(x3 ^ w); }
-      { const w = load<u64>(pb, 24); s03 += popcnt<u64>(x0 ^ w); s13 += popcnt<u64>(x1 ^ w); s23 += popcnt<u64>(x2 ^ w); s33 += popcnt<u64>(x3 ^ w); }
+  while (k < K2) {
+    // byte counters: at most 8 per chunk, widened every 31 chunks
+    let v0 = z, v1 = z, v2 = z, v3 = z;
+    const stop = min(K2, k + 31);
+    for (; k < stop; k++) {
+      { const x0 = load<u64>(pa, 0); const x1 = load<u64>(pa, 16); const x2 = load<u64>(pa, 32); const x3 = load<u64>(pa, 48);
+        { const w = load<u64>(pb, 0); s00 += popcnt<u64>(x0 ^ w); s10 += popcnt<u64>(x1 ^ w); s20 += popcnt<u64>(x2 ^ w); s30 += popcnt<u64>(x3 ^ w); }
+        { const w = load<u64>(pb, 16); s01 += popcnt<u64>(x0 ^ w); s11 += popcnt<u64>(x1 ^ w); s21 += popcnt<u64>(x2 ^ w); s31 += popcnt<u64>(x3 ^ w); }
+        { const w = load<u64>(pb, 32); s02 += popcnt<u64>(x0 ^ w); s12 += popcnt<u64>(x1 ^ w); s22 += popcnt<u64>(x2 ^ w); s32 += popcnt<u64>(x3 ^ w); }
+      }
+      { const x0 = load<u64>(pa, 8); const x1 = load<u64>(pa, 24); const x2 = load<u64>(pa, 40); const x3 = load<u64>(pa, 56);
+        { const w = load<u64>(pb, 8); s00 += popcnt<u64>(x0 ^ w); s10 += popcnt<u64>(x1 ^ w); s20 += popcnt<u64>(x2 ^ w); s30 += popcnt<u64>(x3 ^ w); }
+        { const w = load<u64>(pb, 24); s01 += popcnt<u64>(x0 ^ w); s11 += popcnt<u64>(x1 ^ w); s21 += popcnt<u64>(x2 ^ w); s31 += popcnt<u64>(x3 ^ w); }
+        { const w = load<u64>(pb, 40); s02 += popcnt<u64>(x0 ^ w); s12 += popcnt<u64>(x1 ^ w); s22 += popcnt<u64>(x2 ^ w); s32 += popcnt<u64>(x3 ^ w); }
+      }
+      { const w = v128.load(pb, 48); v0 = i8x16.add(v0, i8x16.popcnt(v128.xor(v128.load(pa, 0), w))); v1 = i8x16.add(v1, i8x16.popcnt(v128.xor(v128.load(pa, 16), w))); v2 = i8x16.add(v2, i8x16.popcnt(v128.xor(v128.load(pa, 32), w))); v3 = i8x16.add(v3, i8x16.popcnt(v128.xor(v128.load(pa, 48), w))); }
+      pa += 64; pb += 64;
     }
-    {
-      const x0 = load<u64>(pa, 32); const x1 = load<u64>(pa, 40); const x2 = load<u64>(pa, 48); const x3 = load<u64>(pa, 56);
-      { const w = load<u64>(pb, 32); s00 += popcnt<u64>(x0 ^ w); s10 += popcnt<u64>(x1 ^ w); s20 += popcnt<u64>(x2 ^ w); s30 += popcnt<u64>(x3 ^ w); }
-      { const w = load<u64>(pb, 40); s01 += popcnt<u64>(x0 ^ w); s11 += popcnt<u64>(x1 ^ w); s21 += popcnt<u64>(x2 ^ w); s31 += popcnt<u64>(x3 ^ w); }
-      { const w = load<u64>(pb, 48); s02 += popcnt<u64>(x0 ^ w); s12 += popcnt<u64>(x1 ^ w); s22 += popcnt<u64>(x2 ^ w); s32 += popcnt<u64>(x3 ^ w); }
+    t0 = i32x4.add(t0, widen(v0)); t1 = i32x4.add(t1, widen(v1)); t2 = i32x4.add(t2, widen(v2)); t3 = i32x4.add(t3, widen(v3));
+  }
+  const r = hsum4(t0, t1, t2, t3);
+  const s03 = i32x4.extract_lane(r, 0);
+  const s13 = i32x4.extract_lane(r, 1);
+  const s23 = i32x4.extract_lane(r, 2);
+  const s33 = i32x4.extract_lane(r, 3);
+  const kb = <i32>Kbits;
+  if (mv == 4 && nv == 4) {
+    store<i32>(c + 0 * lc, kb - 2 * <i32>s00, 0); store<i32>(c + 0 * lc, kb - 2 * <i32>s01, 4); store<i32>(c + 0 * lc, kb - 2 * <i32>s02, 8); store<i32>(c + 0 * lc, kb - 2 * <i32>s03, 12);
+    store<i32>(c + 1 * lc, kb - 2 * <i32>s10, 0); store<i32>(c + 1 * lc, kb - 2 * <i32>s11, 4); store<i32>(c + 1 * lc, kb - 2 * <i32>s12, 8); store<i32>(c + 1 * lc, kb - 2 * <i32>s13, 12);
+    store<i32>(c + 2 * lc, kb - 2 * <i32>s20, 0); store<i32>(c + 2 * lc, kb - 2 * <i32>s21, 4); store<i32>(c + 2 * lc, kb - 2 * <i32>s22, 8); store<i32>(c + 2 * lc, kb - 2 * <i32>s23, 12);
+    store<i32>(c + 3 * lc, kb - 2 * <i32>s30, 0); store<i32>(c + 3 * lc, kb - 2 * <i32>s31, 4); store<i32>(c + 3 * lc, kb - 2 * <i32>s32, 8); store<i32>(c + 3 * lc, kb - 2 * <i32>s33, 12);
+  } else {
+    if (0 < mv) { if (0 < nv) store<i32>(c + 0 * lc, kb - 2 * <i32>s00, 0); if (1 < nv) store<i32>(c + 0 * lc, kb - 2 * <i32>s01, 4); if (2 < nv) store<i32>(c + 0 * lc, kb - 2 * <i32>s02, 8); if (3 < nv) store<i32>(c + 0 * lc, kb - 2 * <i32>s03, 12); }
+    if (1 < mv) { if (0 < nv) store<i32>(c + 1 * lc, kb - 2 * <i32>s10, 0); if (1 < nv) store<i32>(c + 1 * lc, kb - 2 * <i32>s11, 4); if (2 < nv) store<i32>(c + 1 * lc, kb - 2 * <i32>s12, 8); if (3 < nv) store<i32>(c + 1 * lc, kb - 2 * <i32>s13, 12); }
+    if (2 < mv) { if (0 < nv) store<i32>(c + 2 * lc, kb - 2 * <i32>s20, 0); if (1 < nv) store<i32>(c + 2 * lc, kb - 2 * <i32>s21, 4); if (2 < nv) store<i32>(c + 2 * lc, kb - 2 * <i32>s22, 8); if (3 < nv) store<i32>(c + 2 * lc, kb - 2 * <i32>s23, 12); }
+    if (3 < mv) { if (0 < nv) store<i32>(c + 3 * lc, kb - 2 * <i32>s30, 0); if (1 < nv) store<i32>(c + 3 * lc, kb - 2 * <i32>s31, 4); if (2 < nv) store<i32>(c + 3 * lc, kb - 2 * <i32>s32, 8); if (3 < nv) store<i32>(c + 3 * lc, kb - 2 * <i32>s33, 12); }
+  }
+}
+
+// 4 x 4 tile, popcnt<u64> only (the scalar build), two words per chunk.
+// @ts-ignore: decorator
+@inline function xnorTile4x4(pa: usize, pb: usize, K2: i32, Kbits: i32, c: usize, lc: usize, mv: i32, nv: i32): void {
+  let s00: u64 = 0, s01: u64 = 0, s02: u64 = 0, s03: u64 = 0, s10: u64 = 0, s11: u64 = 0, s12: u64 = 0, s13: u64 = 0, s20: u64 = 0, s21: u64 = 0, s22: u64 = 0, s23: u64 = 0, s30: u64 = 0, s31: u64 = 0, s32: u64 = 0, s33: u64 = 0;
+  for (let k = 0; k < K2; k++) {
+    { const x0 = load<u64>(pa, 0); const x1 = load<u64>(pa, 16); const x2 = load<u64>(pa, 32); const x3 = load<u64>(pa, 48);
+      { const w = load<u64>(pb, 0); s00 += popcnt<u64>(x0 ^ w); s10 += popcnt<u64>(x1 ^ w); s20 += popcnt<u64>(x2 ^ w); s30 += popcnt<u64>(x3 ^ w); }
+      { const w = load<u64>(pb, 16); s01 += popcnt<u64>(x0 ^ w); s11 += popcnt<u64>(x1 ^ w); s21 += popcnt<u64>(x2 ^ w); s31 += popcnt<u64>(x3 ^ w); }
+      { const w = load<u64>(pb, 32); s02 += popcnt<u64>(x0 ^ w); s12 += popcnt<u64>(x1 ^ w); s22 += popcnt<u64>(x2 ^ w); s32 += popcnt<u64>(x3 ^ w); }
+      { const w = load<u64>(pb, 48); s03 += popcnt<u64>(x0 ^ w); s13 += popcnt<u64>(x1 ^ w); s23 += popcnt<u64>(x2 ^ w); s33 += popcnt<u64>(x3 ^ w); }
+    }
+    { const x0 = load<u64>(pa, 8); const x1 = load<u64>(pa, 24); const x2 = load<u64>(pa, 40); const x3 = load<u64>(pa, 56);
+      { const w = load<u64>(pb, 8); s00 += popcnt<u64>(x0 ^ w); s10 += popcnt<u64>(x1 ^ w); s20 += popcnt<u64>(x2 ^ w); s30 += popcnt<u64>(x3 ^ w); }
+      { const w = load<u64>(pb, 24); s01 += popcnt<u64>(x0 ^ w); s11 += popcnt<u64>(x1 ^ w); s21 += popcnt<u64>(x2 ^ w); s31 += popcnt<u64>(x3 ^ w); }
+      { const w = load<u64>(pb, 40); s02 += popcnt<u64>(x0 ^ w); s12 += popcnt<u64>(x1 ^ w); s22 += popcnt<u64>(x2 ^ w); s32 += popcnt<u64>(x3 ^ w); }
       { const w = load<u64>(pb, 56); s03 += popcnt<u64>(x0 ^ w); s13 += popcnt<u64>(x1 ^ w); s23 += popcnt<u64>(x2 ^ w); s33 += popcnt<u64>(x3 ^ w); }
     }
     pa += 64; pb += 64;
-  }
-  for (; k < Kw; k++) {
-    const x0 = load<u64>(pa, 0); const x1 = load<u64>(pa, 8); const x2 = load<u64>(pa, 16); const x3 = load<u64>(pa, 24);
-    { const w = load<u64>(pb, 0); s00 += popcnt<u64>(x0 ^ w); s10 += popcnt<u64>(x1 ^ w); s20 += popcnt<u64>(x2 ^ w); s30 += popcnt<u64>(x3 ^ w); }
-    { const w = load<u64>(pb, 8); s01 += popcnt<u64>(x0 ^ w); s11 += popcnt<u64>(x1 ^ w); s21 += popcnt<u64>(x2 ^ w); s31 += popcnt<u64>(x3 ^ w); }
-    { const w = load<u64>(pb, 16); s02 += popcnt<u64>(x0 ^ w); s12 += popcnt<u64>(x1 ^ w); s22 += popcnt<u64>(x2 ^ w); s32 += popcnt<u64>(x3 ^ w); }
-    { const w = load<u64>(pb, 24); s03 += popcnt<u64>(x0 ^ w); s13 += popcnt<u64>(x1 ^ w); s23 += popcnt<u64>(x2 ^ w); s33 += popcnt<u64>(x3 ^ w); }
-    pa += 32; pb += 32;
   }
   const kb = <i32>Kbits;
   if (mv == 4 && nv == 4) {
@@ -248,19 +300,23 @@ export function b1_pack_panels(src: usize, rows: i32, ld: i32, Kw: i32, dst: usi
   }
 }
 
+
 /**
- * XNOR-popcount GEMM on panel-packed operands (b1_pack_panels): C[m, n] = Kbits - 2 *
- * popcount(A[m] XOR B[n]) over Kw words, int32, row stride ldc elements. Tile 4 x 4, popcnt<u64>.
+ * XNOR-popcount GEMM on panel-packed operands (b1_pack_panels / b1_im2col_panels): C[m, n] =
+ * Kbits - 2 * popcount(A[m] XOR B[n]) over Kw words, int32, row stride ldc elements. Tile 4 x 4:
+ * SIMD builds 3 popcnt<u64> columns + 1 v128 column, scalar build popcnt<u64>.
  */
 export function b1b1_gemm_panel(M: i32, N: i32, Kw: i32, Kbits: i32, pa: usize, pb: usize, c: usize, ldc: i32): void {
   const lc = <usize>ldc << 2;
-  const ps = <usize>Kw << 5;
+  const K2 = (Kw + 1) >> 1;
+  const ps = <usize>K2 << 6;
   for (let m = 0; m < M; m += 4) {
     const cr = c + <usize>m * lc;
     const mv = min(4, M - m);
     let b = pb;
     for (let n = 0; n < N; n += 4) {
-      xnorTile4x4(pa, b, Kw, Kbits, cr + (<usize>n << 2), lc, mv, min(4, N - n));
+      if (ASC_FEATURE_SIMD) xnorTile4x4mixed(pa, b, K2, Kbits, cr + (<usize>n << 2), lc, mv, min(4, N - n));
+      else xnorTile4x4(pa, b, K2, Kbits, cr + (<usize>n << 2), lc, mv, min(4, N - n));
       b += ps;
     }
     pa += ps;

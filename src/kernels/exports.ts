@@ -98,6 +98,7 @@ export interface WasmKernels {
   // assembly/binary/gemm.ts
   b1b1_gemm_xnor(M: number, N: number, Kw: number, Kbits: number, a: number, lda: number, b: number, ldb: number, c: number, ldc: number): void;
   b1b1_gemm_xnor_u64(M: number, N: number, Kw: number, Kbits: number, a: number, lda: number, b: number, ldb: number, c: number, ldc: number): void;
+  b1_panel_bytes(rows: number, Kw: number): number;
   b1_pack_panels(src: number, rows: number, ld: number, Kw: number, dst: number): void;
   b1b1_gemm_panel(M: number, N: number, Kw: number, Kbits: number, pa: number, pb: number, c: number, ldc: number): void;
   t2t2_gemm(M: number, N: number, Kw: number, a: number, lda: number, b: number, ldb: number, c: number, ldc: number): void;

@@ -340,9 +340,9 @@ export function binaryGemm(engine: Engine, a: AInput, b: PackedBits, params: Bin
   const flipBytes = !aBits && signed ? M * K : 0;
   const xnor = aBits && b.kind === 'binary';
   const Kw = wordsFor(K);
-  // XNOR path: both operands repacked into 4-row panels per call (about 1 % of the GEMM's time
-  // at 1024^3: bench/binary-tiles.mjs); the panel kernel is about 1.2x the row-layout one.
-  const panelBytes = (rows: number) => (xnor ? panelWords(rows, Kw) * 8 : 0);
+  // XNOR path: both operands repacked into 4-row panels per call (about 0.4 % of the GEMM's time
+  // at 1024^3: bench/binary-tiles.mjs); the panel kernel is about 1.3x the row-layout ones.
+  const panelBytes = (rows: number) => (xnor ? k.b1_panel_bytes(rows, Kw) : 0);
   const inputs = aBits ? [(a as PackedBits).words, b.words] : [a as TensorLike, b.words];
   const t = engine.run(op, { inputs, scratch: [accBytes, flipBytes, ...stageScratch(N), panelBytes(M), panelBytes(N)], output: outSpec(st, M, N, [M, N]) }, ({ inputs: ip, scratch, out }) => {
     const acc = accBytes ? scratch[0] : out.ptr;
@@ -378,11 +378,6 @@ function tileRows(rowBytes: number, pixels: number): number {
 
 /** Rows per panel of b1_pack_panels / b1_im2col_panels / b1b1_gemm_panel (B1_PANEL). */
 const PANEL = 4;
-
-/** Words of `rows` rows of Kw words packed in panels (the last panel padded with 0 rows). */
-function panelWords(rows: number, Kw: number): number {
-  return Math.ceil(rows / PANEL) * PANEL * Kw;
-}
 
 /**
  * Binary / ternary 2-D convolution, NHWC activations and OHWI weights ([M, R, S, C/groups] packed
@@ -436,8 +431,8 @@ export function binaryConv2d(engine: Engine, x: AInput, w: PackedBits, params: B
   const xnor = xBits && !ternary;
   const tapPopBytes = xnor ? M * RS * 4 : 0;
   // XNOR path: im2col straight into 4-row panels, weights repacked into panels once per call.
-  const colBytes = xnor ? panelWords(P, ldb) * 8 : P * rowBytes;
-  const wPanelBytes = xnor ? panelWords(Mg, ldb) * 8 : 0;
+  const colBytes = xnor ? k.b1_panel_bytes(P, ldb) : P * rowBytes;
+  const wPanelBytes = xnor ? k.b1_panel_bytes(Mg, ldb) : 0;
   const inputs = xBits ? [(x as PackedBits).words, w.words] : [x as TensorLike, w.words];
   const [sh, sw] = info.strides;
   const [dh, dw] = info.dilations;

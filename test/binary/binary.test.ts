@@ -164,9 +164,9 @@ describe('binaryGemm', () => {
     }
   });
 
-  it('panel XNOR GEMM (4 x 4 tile, k unrolled 2): edge tiles, odd word counts, strided output', () => {
+  it('panel XNOR GEMM (4 x 4 tile, 2-word chunks, u64 + v128 columns): edge tiles, odd word counts, widening past 31 chunks, strided output', () => {
     // M, N around the 4-row panel; K: one word, one bit past a word, odd / even word counts
-    for (const [M, N, K] of [[1, 1, 1], [3, 5, 64], [4, 4, 65], [5, 9, 128], [8, 7, 190], [9, 12, 257], [13, 3, 1152]] as const) {
+    for (const [M, N, K] of [[1, 1, 1], [3, 5, 64], [4, 4, 65], [5, 9, 128], [8, 7, 190], [9, 12, 257], [13, 3, 1152], [5, 8, 4485]] as const) {
       const a = signs(M * K, M * 31 + K), b = signs(N * K, N * 17 + K);
       const ref = intGemmRef(a, b, M, N, K);
       expectAllAgree(`binaryGemm ${M}x${N}x${K}`, ref, perBuild((e) => {
@@ -182,7 +182,7 @@ describe('binaryGemm', () => {
       expectAllAgree(`b1b1_gemm_panel ${M}x${N}x${K} ldc ${ldc}`, want, perBuild((e) => {
         const pa = packBits(e, { data: a, shape: [M, K] }), pb = packBits(e, { data: b, shape: [N, K] });
         const Kw = Math.ceil(K / 64);
-        const qa = e.tensor('int32', [Math.ceil(M / 4) * 4 * Kw * 2]), qb = e.tensor('int32', [Math.ceil(N / 4) * 4 * Kw * 2]);
+        const qa = e.tensor('int32', [e.kernels.b1_panel_bytes(M, Kw) / 4]), qb = e.tensor('int32', [e.kernels.b1_panel_bytes(N, Kw) / 4]);
         e.kernels.b1_pack_panels(pa.ptr, M, pa.wordsPerRow, Kw, qa.ptr);
         e.kernels.b1_pack_panels(pb.ptr, N, pb.wordsPerRow, Kw, qb.ptr);
         const c = e.tensor('int32', [M, ldc], new Int32Array(M * ldc).fill(-12345));
