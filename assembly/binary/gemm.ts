@@ -461,3 +461,50 @@ export function t2u8_gemm(M: i32, N: i32, T: i32, Cs: i32, a: usize, lda: i32, b
     }
   }
 }
+// 4 x 4 ternary tile over K2 chunks (nz, neg) of 4-row panels: s += popcount(t) -
+// 2 * popcount(t & (negA ^ negB)), t = nzA & nzB (conventions.ts). popcnt<u64>, every build.
+// @ts-ignore: decorator
+@inline function ternTile4x4(pa: usize, pb: usize, K2: i32, c: usize, lc: usize, mv: i32, nv: i32): void {
+  let s00: u64 = 0, s01: u64 = 0, s02: u64 = 0, s03: u64 = 0, s10: u64 = 0, s11: u64 = 0, s12: u64 = 0, s13: u64 = 0, s20: u64 = 0, s21: u64 = 0, s22: u64 = 0, s23: u64 = 0, s30: u64 = 0, s31: u64 = 0, s32: u64 = 0, s33: u64 = 0;
+  for (let k = 0; k < K2; k++) {
+    const z0 = load<u64>(pa, 0), g0 = load<u64>(pa, 8); const z1 = load<u64>(pa, 16), g1 = load<u64>(pa, 24); const z2 = load<u64>(pa, 32), g2 = load<u64>(pa, 40); const z3 = load<u64>(pa, 48), g3 = load<u64>(pa, 56);
+    { const y = load<u64>(pb, 0), h = load<u64>(pb, 8); let t = z0 & y; s00 += popcnt<u64>(t) - (popcnt<u64>(t & (g0 ^ h)) << 1); t = z1 & y; s10 += popcnt<u64>(t) - (popcnt<u64>(t & (g1 ^ h)) << 1); t = z2 & y; s20 += popcnt<u64>(t) - (popcnt<u64>(t & (g2 ^ h)) << 1); t = z3 & y; s30 += popcnt<u64>(t) - (popcnt<u64>(t & (g3 ^ h)) << 1); }
+    { const y = load<u64>(pb, 16), h = load<u64>(pb, 24); let t = z0 & y; s01 += popcnt<u64>(t) - (popcnt<u64>(t & (g0 ^ h)) << 1); t = z1 & y; s11 += popcnt<u64>(t) - (popcnt<u64>(t & (g1 ^ h)) << 1); t = z2 & y; s21 += popcnt<u64>(t) - (popcnt<u64>(t & (g2 ^ h)) << 1); t = z3 & y; s31 += popcnt<u64>(t) - (popcnt<u64>(t & (g3 ^ h)) << 1); }
+    { const y = load<u64>(pb, 32), h = load<u64>(pb, 40); let t = z0 & y; s02 += popcnt<u64>(t) - (popcnt<u64>(t & (g0 ^ h)) << 1); t = z1 & y; s12 += popcnt<u64>(t) - (popcnt<u64>(t & (g1 ^ h)) << 1); t = z2 & y; s22 += popcnt<u64>(t) - (popcnt<u64>(t & (g2 ^ h)) << 1); t = z3 & y; s32 += popcnt<u64>(t) - (popcnt<u64>(t & (g3 ^ h)) << 1); }
+    { const y = load<u64>(pb, 48), h = load<u64>(pb, 56); let t = z0 & y; s03 += popcnt<u64>(t) - (popcnt<u64>(t & (g0 ^ h)) << 1); t = z1 & y; s13 += popcnt<u64>(t) - (popcnt<u64>(t & (g1 ^ h)) << 1); t = z2 & y; s23 += popcnt<u64>(t) - (popcnt<u64>(t & (g2 ^ h)) << 1); t = z3 & y; s33 += popcnt<u64>(t) - (popcnt<u64>(t & (g3 ^ h)) << 1); }
+    pa += 64; pb += 64;
+  }
+  if (mv == 4 && nv == 4) {
+    store<i32>(c + 0 * lc, <i32>s00, 0); store<i32>(c + 0 * lc, <i32>s01, 4); store<i32>(c + 0 * lc, <i32>s02, 8); store<i32>(c + 0 * lc, <i32>s03, 12);
+    store<i32>(c + 1 * lc, <i32>s10, 0); store<i32>(c + 1 * lc, <i32>s11, 4); store<i32>(c + 1 * lc, <i32>s12, 8); store<i32>(c + 1 * lc, <i32>s13, 12);
+    store<i32>(c + 2 * lc, <i32>s20, 0); store<i32>(c + 2 * lc, <i32>s21, 4); store<i32>(c + 2 * lc, <i32>s22, 8); store<i32>(c + 2 * lc, <i32>s23, 12);
+    store<i32>(c + 3 * lc, <i32>s30, 0); store<i32>(c + 3 * lc, <i32>s31, 4); store<i32>(c + 3 * lc, <i32>s32, 8); store<i32>(c + 3 * lc, <i32>s33, 12);
+  } else {
+    if (0 < mv) { if (0 < nv) store<i32>(c + 0 * lc, <i32>s00, 0); if (1 < nv) store<i32>(c + 0 * lc, <i32>s01, 4); if (2 < nv) store<i32>(c + 0 * lc, <i32>s02, 8); if (3 < nv) store<i32>(c + 0 * lc, <i32>s03, 12); }
+    if (1 < mv) { if (0 < nv) store<i32>(c + 1 * lc, <i32>s10, 0); if (1 < nv) store<i32>(c + 1 * lc, <i32>s11, 4); if (2 < nv) store<i32>(c + 1 * lc, <i32>s12, 8); if (3 < nv) store<i32>(c + 1 * lc, <i32>s13, 12); }
+    if (2 < mv) { if (0 < nv) store<i32>(c + 2 * lc, <i32>s20, 0); if (1 < nv) store<i32>(c + 2 * lc, <i32>s21, 4); if (2 < nv) store<i32>(c + 2 * lc, <i32>s22, 8); if (3 < nv) store<i32>(c + 2 * lc, <i32>s23, 12); }
+    if (3 < mv) { if (0 < nv) store<i32>(c + 3 * lc, <i32>s30, 0); if (1 < nv) store<i32>(c + 3 * lc, <i32>s31, 4); if (2 < nv) store<i32>(c + 3 * lc, <i32>s32, 8); if (3 < nv) store<i32>(c + 3 * lc, <i32>s33, 12); }
+  }
+}
+
+/**
+ * Ternary x ternary GEMM on panel-packed operands (b1_pack_panels / b1_im2col_panels of the
+ * interleaved (nz, neg) rows, so one 2-word chunk = one word pair): C[m, n] = popcount(nz) -
+ * 2 * popcount(nz & (negA ^ negB)) over K2 word pairs, int32 (wrapping), row stride ldc. Tile
+ * 4 x 4, popcnt<u64>; about 1.2x t2t2_gemm's row-layout 2 x 2 tile (bench/binary.mjs).
+ */
+export function t2t2_gemm_panel(M: i32, N: i32, K2: i32, pa: usize, pb: usize, c: usize, ldc: i32): void {
+  const lc = <usize>ldc << 2;
+  const ps = <usize>K2 << 6;
+  for (let m = 0; m < M; m += 4) {
+    const cr = c + <usize>m * lc;
+    const mv = min(4, M - m);
+    let b = pb;
+    for (let n = 0; n < N; n += 4) {
+      ternTile4x4(pa, b, K2, cr + (<usize>n << 2), lc, mv, min(4, N - n));
+      b += ps;
+    }
+    pa += ps;
+  }
+}
+

@@ -338,22 +338,21 @@ export function binaryGemm(engine: Engine, a: AInput, b: PackedBits, params: Bin
   const signed = dtype === 'int8';
   const accBytes = st.output === 'int32' ? 0 : M * N * 4;
   const flipBytes = !aBits && signed ? M * K : 0;
-  const xnor = aBits && b.kind === 'binary';
   const Kw = wordsFor(K);
-  // XNOR path: both operands repacked into 4-row panels per call (about 0.4 % of the GEMM's time
-  // at 1024^3: bench/binary-tiles.mjs); the panel kernel is about 1.3x the row-layout ones.
-  const panelBytes = (rows: number) => (xnor ? k.b1_panel_bytes(rows, Kw) : 0);
+  // Packed x packed: both operands repacked into 4-row panels per call (about 0.4 % of the
+  // GEMM's time at 1024^3: bench/binary-tiles.mjs); the panel kernels run about 1.2-1.3x the
+  // row-layout ones. Ternary rows are (nz, neg) word pairs: one 2-word chunk per pair.
+  const panelBytes = (rows: number) => (aBits ? k.b1_panel_bytes(rows, b.wordsPerRow) : 0);
   const inputs = aBits ? [(a as PackedBits).words, b.words] : [a as TensorLike, b.words];
   const t = engine.run(op, { inputs, scratch: [accBytes, flipBytes, ...stageScratch(N), panelBytes(M), panelBytes(N)], output: outSpec(st, M, N, [M, N]) }, ({ inputs: ip, scratch, out }) => {
     const acc = accBytes ? scratch[0] : out.ptr;
     let colTerm: Int32Array | undefined;
     if (aBits) {
-      if (xnor) {
-        const [pa, pb] = scratch.slice(5);
-        k.b1_pack_panels(ip[0], M, (a as PackedBits).wordsPerRow, Kw, pa);
-        k.b1_pack_panels(ip[1], N, b.wordsPerRow, Kw, pb);
-        k.b1b1_gemm_panel(M, N, Kw, K, pa, pb, acc, N);
-      } else k.t2t2_gemm(M, N, wordsFor(K), ip[0], (a as PackedBits).wordsPerRow, ip[1], b.wordsPerRow, acc, N);
+      const [pa, pb] = scratch.slice(5);
+      k.b1_pack_panels(ip[0], M, (a as PackedBits).wordsPerRow, b.wordsPerRow, pa);
+      k.b1_pack_panels(ip[1], N, b.wordsPerRow, b.wordsPerRow, pb);
+      if (b.kind === 'binary') k.b1b1_gemm_panel(M, N, Kw, K, pa, pb, acc, N);
+      else k.t2t2_gemm_panel(M, N, Kw, pa, pb, acc, N);
     } else {
       let src = ip[0];
       if (signed) {
@@ -430,9 +429,9 @@ export function binaryConv2d(engine: Engine, x: AInput, w: PackedBits, params: B
   const accBytes = st.output === 'int32' ? 0 : N * pixels * M * 4;
   const xnor = xBits && !ternary;
   const tapPopBytes = xnor ? M * RS * 4 : 0;
-  // XNOR path: im2col straight into 4-row panels, weights repacked into panels once per call.
-  const colBytes = xnor ? k.b1_panel_bytes(P, ldb) : P * rowBytes;
-  const wPanelBytes = xnor ? k.b1_panel_bytes(Mg, ldb) : 0;
+  // Packed x packed: im2col straight into 4-row panels, weights repacked into panels once per call.
+  const colBytes = xBits ? k.b1_panel_bytes(P, ldb) : P * rowBytes;
+  const wPanelBytes = xBits ? k.b1_panel_bytes(Mg, ldb) : 0;
   const inputs = xBits ? [(x as PackedBits).words, w.words] : [x as TensorLike, w.words];
   const [sh, sw] = info.strides;
   const [dh, dw] = info.dilations;
@@ -441,10 +440,8 @@ export function binaryConv2d(engine: Engine, x: AInput, w: PackedBits, params: B
     const [col, accS, tapPop] = scratch;
     const acc = accBytes ? accS : out.ptr;
     const wPanels = scratch[6];
-    if (xnor) {
-      k.b1_popcounts(ip[1], M * RS, wg, wg, tapPop);
-      for (let g = 0; g < groups; g++) k.b1_pack_panels(ip[1] + g * Mg * ldb * 8, Mg, ldb, ldb, wPanels + g * wPanelBytes);
-    }
+    if (xnor) k.b1_popcounts(ip[1], M * RS, wg, wg, tapPop);
+    if (xBits) for (let g = 0; g < groups; g++) k.b1_pack_panels(ip[1] + g * Mg * ldb * 8, Mg, ldb, ldb, wPanels + g * wPanelBytes);
     const wpp = xBits ? (x as PackedBits).wordsPerRow : 0;
     const zpu = dtype === 'int8' ? xzp + 128 : xzp;
     for (let n = 0; n < N; n++) {
@@ -454,11 +451,9 @@ export function binaryConv2d(engine: Engine, x: AInput, w: PackedBits, params: B
           const rows = Math.min(P, pixels - p0);
           const c = acc + ((n * pixels + p0) * M + g * Mg) * 4;
           if (xBits) {
-            if (ternary) {
-              k.b1_im2col(ip[0] + n * H * W * wpp * 8, H, W, wpp, R, S, sh, sw, dh, dw, pt, pl, F, p0, rows, g * wg, wg, col);
-              k.t2t2_gemm(rows, Mg, RS * wordsFor(Cg), col, ldb, wPtr, ldb, c, M);
-            } else {
-              k.b1_im2col_panels(ip[0] + n * H * W * wpp * 8, H, W, wpp, R, S, sh, sw, dh, dw, pt, pl, F, p0, rows, g * wg, wg, col);
+            k.b1_im2col_panels(ip[0] + n * H * W * wpp * 8, H, W, wpp, R, S, sh, sw, dh, dw, pt, pl, F, p0, rows, g * wg, wg, col);
+            if (ternary) k.t2t2_gemm_panel(rows, Mg, RS * wordsFor(Cg), col, wPanels + g * wPanelBytes, c, M);
+            else {
               k.b1b1_gemm_panel(rows, Mg, ldb, RS * Cg, col, wPanels + g * wPanelBytes, c, M);
               k.b1_pad_correct(c, M, H, W, R, S, sh, sw, dh, dw, pt, pl, F, p0, rows, Cg, Mg, tapPop + g * Mg * RS * 4, scratch[7]);
             }

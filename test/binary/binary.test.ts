@@ -164,13 +164,20 @@ describe('binaryGemm', () => {
     }
   });
 
-  it('panel XNOR GEMM (4 x 4 tile, 2-word chunks, u64 + v128 columns): edge tiles, odd word counts, widening past 31 chunks, strided output', () => {
+  it('panel XNOR / ternary GEMMs (4 x 4 tiles, 2-word chunks, u64 + v128 columns): edge tiles, odd word counts, widening past 31 chunks, strided output', () => {
     // M, N around the 4-row panel; K: one word, one bit past a word, odd / even word counts
     for (const [M, N, K] of [[1, 1, 1], [3, 5, 64], [4, 4, 65], [5, 9, 128], [8, 7, 190], [9, 12, 257], [13, 3, 1152], [5, 8, 4485]] as const) {
       const a = signs(M * K, M * 31 + K), b = signs(N * K, N * 17 + K);
       const ref = intGemmRef(a, b, M, N, K);
       expectAllAgree(`binaryGemm ${M}x${N}x${K}`, ref, perBuild((e) => {
         const pa = packBits(e, { data: a, shape: [M, K] }), pb = packBits(e, { data: b, shape: [N, K] });
+        const y = binaryGemm(e, pa, pb) as Tensor;
+        pa.dispose(); pb.dispose();
+        return y;
+      }));
+      const ta = ternaries(M * K, M + K), tb = ternaries(N * K, N + K + 1);
+      expectAllAgree(`ternary binaryGemm ${M}x${N}x${K}`, intGemmRef(ta, tb, M, N, K), perBuild((e) => {
+        const pa = packTernary(e, { data: ta, shape: [M, K] }), pb = packTernary(e, { data: tb, shape: [N, K] });
         const y = binaryGemm(e, pa, pb) as Tensor;
         pa.dispose(); pb.dispose();
         return y;
