@@ -1,9 +1,10 @@
 // Binary and ternary GEMMs: C[m, n] (int32) = dot(row m of A, row n of B) under conventions.ts.
 // Rows are packed words (lda / ldb in words) or uint8 bytes (lda in bytes); ldc in elements.
-// Popcount per build, from measurement (bench/binary.mjs, b1b1_gemm_xnor vs b1b1_gemm_xnor_u64
-// on the same data and load): the SIMD builds' XNOR GEMM uses v128 XOR + i8x16.popcnt, which
-// beat popcnt<u64> in the GEMM here even though the two register probes were about equal; the
-// ternary GEMM keeps popcnt<u64> (its interleaved planes would need shuffles for v128).
+// binaryGemm / binaryConv2d run packed x packed products on the panel kernels further down
+// (b1b1_gemm_panel, t2t2_gemm_panel: operands repacked into 4-row panels; their comment has the
+// measurements and the popcount choice per build). The row-layout kernels stay exported for
+// direct use and to re-measure the choice (bench/binary.mjs): b1b1_gemm_xnor (v128 XOR +
+// i8x16.popcnt in SIMD builds), b1b1_gemm_xnor_u64 (popcnt<u64>), t2t2_gemm (popcnt<u64>).
 
 // @ts-ignore: decorator
 @inline function pc(x: u64): i32 {

@@ -1,7 +1,9 @@
 // Probes of this machine's binary XOR + popcount peak (the denominator of the binary kernels'
 // "fraction of peak", like common/peak.ts for the dots): a 3 x 3 block of independent XOR +
 // popcount + add per iteration on operands in a 64-byte L1 scratch block, first with popcnt<u64>
-// (every build), then with v128 XOR + i8x16.popcnt (SIMD builds) to choose the faster per build.
+// (every build), then with v128 XOR + i8x16.popcnt (SIMD builds) to choose the faster per build,
+// and both at once (peak_xnor_mixed): the scalar and vector units run in parallel, and on x86 V8
+// this mixed probe is the highest (about 1.1x popcnt<u64>), so it is the true binary peak here.
 
 /** 1-bit MACs per iteration of {@link peak_xnor_u64}: 9 x 64. */
 export function peak_xnor_u64_macs_per_iter(): i32 {
@@ -65,7 +67,8 @@ export function peak_xnor_mixed_macs_per_iter(): i32 {
  * Is there a peak above popcnt<u64>'s? Scalar and vector popcounts run on different units, so
  * this probe issues both per iteration: 2 x 3 u64 XOR + popcnt + add and 2 x 2 v128 XOR +
  * i8x16.popcnt + i8x16.add (byte counters widened every 16 iterations). Measured about equal to
- * peak_xnor_u64 on x86 V8 (bench/binary.mjs), so the kernels stay on popcnt<u64>. 0 without SIMD.
+ * peak_xnor_u64 under heavy load and about 1.1x it on a quieter machine (bench/binary.mjs); the
+ * SIMD builds' XNOR panel tile mixes the two likewise. 0 without SIMD.
  */
 export function peak_xnor_mixed(iters: i32, seed: i32, p: usize): i32 {
   if (ASC_FEATURE_SIMD) {
