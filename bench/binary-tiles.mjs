@@ -1,6 +1,6 @@
 // XNOR GEMM kernels A/B and a time breakdown of the XNOR path, one build per run.
-// 1. b1b1_gemm_xnor (row layout; v128 popcount in SIMD builds), b1b1_gemm_xnor_u64 (row layout)
-//    and b1b1_gemm_panel (4-row panels) on the same operands, rounds interleaved so that the
+// 1. b1b1_gemm_xnor (row layout; v128 popcount in SIMD builds), b1b1_gemm_xnor_u64 (row layout),
+//    b1b1_gemm_panel (4-row panels; u64 + v128 columns in SIMD builds) and b1b1_gemm_panel_u64 on the same operands, rounds interleaved so that the
 //    shared machine's load hits all alike, against the XOR + popcount probes.
 // 2. Per workload (GEMM 1024^3, VGG-16 conv3_1, ResNet-50 3x3), the raw kernels binaryGemm /
 //    binaryConv2d call, timed apart: operand packing (panels / bit im2col), the XNOR-popcount
@@ -52,6 +52,7 @@ console.log(JSON.stringify({ isa, rounds, loadavg: loadavg().map((v) => +v.toFix
     b1b1_gemm_xnor: () => k.b1b1_gemm_xnor(M, N, Kw, K, pa.ptr, Kw, pb.ptr, Kw, c, N),
     b1b1_gemm_xnor_u64: () => k.b1b1_gemm_xnor_u64(M, N, Kw, K, pa.ptr, Kw, pb.ptr, Kw, c, N),
     b1b1_gemm_panel: () => k.b1b1_gemm_panel(M, N, Kw, K, qa, qb, c, N),
+    b1b1_gemm_panel_u64: () => k.b1b1_gemm_panel_u64(M, N, Kw, K, qa, qb, c, N),
   };
   for (let i = 0; i < 3; i++) for (const f of Object.values(fns)) f();
   const t = Object.fromEntries(Object.keys(fns).map((f) => [f, []]));

@@ -170,11 +170,16 @@ function xorPop(a: usize, b: usize, Kw: i32): i32 {
 // - 4-row panels of both operands: a tile's loads share two pointers with immediate offsets
 //   instead of one address add per row per word: the 4 x 4 popcnt<u64> tile ran about 1.2x the
 //   row-layout 2 x 4 kernels (2 x 3, 2 x 4, 3 x 4, 4 x 4, k unrolled 1 / 2 / 4: all within 5 %).
-// - V8 on x86 emulates i8x16.popcnt with byte shuffles, so v128 alone is slower than popcnt<u64>
-//   (probes ~195 vs ~245 G 1-bit MAC/s); but the two run on different units: a probe issuing
-//   both reached ~270 (peak_xnor_mixed), and a 4 x 4 tile with 3 popcnt<u64> columns and one
-//   v128 column ran ~1.12x the pure u64 tile (better than 4 x (2 + 1), 4 x (3 + 2), 4 x (4 + 1),
-//   2 x (2 + 2), 3 x (4 + 1), 6 x (3 + 1)). SIMD builds use it; the scalar build the u64 tile.
+// - V8 on x86 emulates i8x16.popcnt with byte shuffles (and, shift, 2 pshufb, add, 2 constant
+//   loads), so v128 alone is slower than popcnt<u64> (probes ~195 vs ~245 G 1-bit MAC/s); but
+//   the two run on different units: a probe issuing both reached ~270 (peak_xnor_mixed). A 4 x 4
+//   tile of 2-word chunks with 3 popcnt<u64> columns and one v128 column (better than 4 x (2 + 1),
+//   4 x (3 + 2), 4 x (4 + 1), 2 x (2 + 2), 3 x (4 + 1), 6 x (3 + 1)) ran ~1.03-1.04x the same
+//   tile in popcnt<u64> only (b1b1_gemm_panel_u64; paired rounds, 3 shapes; ~0.98x in one run
+//   under heavy load) and ~1.1x the 1-word-interleaved u64 4 x 4. SIMD builds use the mixed
+//   tile, the scalar build the u64 one. The u64 tile keeps about 40 live values (12-16
+//   accumulators, operands, pointers): TurboFan spills part of them (--print-wasm-code), which
+//   is most of the gap to the probes.
 // Layout (b1_pack_panels): chunks of 2 words (16 bytes, one v128) per row, 4 rows per panel,
 // chunk k of a panel = rows 0..3's words 2k, 2k + 1; an odd last word is paired with a 0 word
 // and missing rows of the last panel are 0 words (0 in both operands: no count).
@@ -318,6 +323,26 @@ export function b1b1_gemm_panel(M: i32, N: i32, Kw: i32, Kbits: i32, pa: usize, 
     for (let n = 0; n < N; n += 4) {
       if (ASC_FEATURE_SIMD) xnorTile4x4mixed(pa, b, K2, Kbits, cr + (<usize>n << 2), lc, mv, min(4, N - n));
       else xnorTile4x4(pa, b, K2, Kbits, cr + (<usize>n << 2), lc, mv, min(4, N - n));
+      b += ps;
+    }
+    pa += ps;
+  }
+}
+
+/**
+ * The popcnt<u64>-only variant of {@link b1b1_gemm_panel} (the scalar build's tile), exported in
+ * every build so that the mixed u64 + v128 choice can be re-measured (bench/binary-tiles.mjs).
+ */
+export function b1b1_gemm_panel_u64(M: i32, N: i32, Kw: i32, Kbits: i32, pa: usize, pb: usize, c: usize, ldc: i32): void {
+  const lc = <usize>ldc << 2;
+  const K2 = (Kw + 1) >> 1;
+  const ps = <usize>K2 << 6;
+  for (let m = 0; m < M; m += 4) {
+    const cr = c + <usize>m * lc;
+    const mv = min(4, M - m);
+    let b = pb;
+    for (let n = 0; n < N; n += 4) {
+      xnorTile4x4(pa, b, K2, Kbits, cr + (<usize>n << 2), lc, mv, min(4, N - n));
       b += ps;
     }
     pa += ps;

@@ -101,6 +101,7 @@ export interface WasmKernels {
   b1_panel_bytes(rows: number, Kw: number): number;
   b1_pack_panels(src: number, rows: number, ld: number, Kw: number, dst: number): void;
   b1b1_gemm_panel(M: number, N: number, Kw: number, Kbits: number, pa: number, pb: number, c: number, ldc: number): void;
+  b1b1_gemm_panel_u64(M: number, N: number, Kw: number, Kbits: number, pa: number, pb: number, c: number, ldc: number): void;
   t2t2_gemm(M: number, N: number, Kw: number, a: number, lda: number, b: number, ldb: number, c: number, ldc: number): void;
   t2t2_gemm_panel(M: number, N: number, K2: number, pa: number, pb: number, c: number, ldc: number): void;
   b1u8_gemm(M: number, N: number, T: number, Cs: number, a: number, lda: number, b: number, ldb: number, wps: number, c: number, ldc: number): void;

@@ -194,7 +194,10 @@ describe('binaryGemm', () => {
         e.kernels.b1_pack_panels(pb.ptr, N, pb.wordsPerRow, Kw, qb.ptr);
         const c = e.tensor('int32', [M, ldc], new Int32Array(M * ldc).fill(-12345));
         e.kernels.b1b1_gemm_panel(M, N, Kw, K, qa.ptr, qb.ptr, c.ptr, ldc);
-        for (const t of [pa, pb, qa, qb]) t.dispose();
+        const c2 = e.tensor('int32', [M, ldc], new Int32Array(M * ldc).fill(-12345));
+        e.kernels.b1b1_gemm_panel_u64(M, N, Kw, K, qa.ptr, qb.ptr, c2.ptr, ldc);
+        expect(Array.from(c2.toArray()), `${e.isa}: b1b1_gemm_panel_u64 = b1b1_gemm_panel`).toEqual(Array.from(c.toArray()));
+        for (const t of [pa, pb, qa, qb, c2]) t.dispose();
         return c;
       }));
     }
