@@ -1,9 +1,13 @@
 // Binary x binary (XNOR-popcount) vs our int8 kernels on the same shapes, one build per line,
-// plus the register/L1 XOR + popcount peak (u64 popcnt and, in SIMD builds, i8x16.popcnt).
+// plus the register/L1 XOR + popcount peak (u64 popcnt and, in SIMD builds, i8x16.popcnt and a
+// mixed u64 + v128 probe; the best probe is the peak the fractions divide by).
 // Run: npm run build:ts && node --no-liftoff --experimental-wasm-relaxed-simd bench/binary.mjs [reps] [isa...]
-// --no-liftoff: time TurboFan code only. Medians of `reps` timed calls (wall and process CPU)
-// after warm-up; inputs in Wasm memory, weights pre-packed (packWeights / packConvWeights /
-// packBits), outputs int32 (raw dots), so both sides do the same work: MACs = M * N * K.
+// --no-liftoff: time TurboFan code only. int8, binary and ternary run interleaved: `reps` rounds,
+// each timing a batch of calls (>= ~5 ms) of every op in turn (order alternating), so the shared
+// machine's load hits all alike; per op the median and quartiles of process CPU time per call,
+// and the speedup as the median of the per-round ratios (paired). Inputs in Wasm memory, weights
+// pre-packed (packWeights / packConvWeights / packBits), outputs int32 (raw dots), so all sides
+// do the same work: MACs = M * N * K.
 // Prints one JSON line per (build, workload) and the load average (the box is shared).
 import { loadavg, uptime } from 'node:os';
 import { binaryConv2d, binaryGemm, conv2d, init, matmul, packBits, packConvWeights, packTernary, packWeights } from '../dist/index.js';
@@ -19,16 +23,30 @@ const cpuMs = () => {
 const rnd = lcg(777);
 
 function time(fn) {
-  const w0 = performance.now();
-  for (let i = 0; i < 2 || performance.now() - w0 < 400; i++) fn().dispose();
-  const wall = [], cpu = [];
-  for (let r = 0; r < reps; r++) {
-    const c0 = cpuMs(), t0 = performance.now();
-    fn().dispose();
-    wall.push(performance.now() - t0);
-    cpu.push(cpuMs() - c0);
+  return timeAll({ fn }).fn;
+}
+
+/** Interleaved timing of several ops (see the header); returns per op medians and per-round CPU ms. */
+function timeAll(fns) {
+  const names = Object.keys(fns);
+  const batch = {};
+  for (const n of names) {
+    const w0 = performance.now();
+    let i = 0;
+    for (; i < 2 || performance.now() - w0 < 300; i++) fns[n]().dispose();
+    batch[n] = Math.max(1, Math.ceil(5 / ((performance.now() - w0) / i)));
   }
-  return { wallMs: median(wall), cpuMs: median(cpu) };
+  const wall = Object.fromEntries(names.map((n) => [n, []])), cpu = Object.fromEntries(names.map((n) => [n, []]));
+  for (let r = 0; r < reps; r++) {
+    for (const n of r % 2 ? names : [...names].reverse()) {
+      const c0 = cpuMs(), t0 = performance.now();
+      for (let i = 0; i < batch[n]; i++) fns[n]().dispose();
+      wall[n].push((performance.now() - t0) / batch[n]);
+      cpu[n].push((cpuMs() - c0) / batch[n]);
+    }
+  }
+  const q = (v, f) => +[...v].sort((a, b) => a - b)[Math.floor(f * (v.length - 1))].toFixed(3);
+  return Object.fromEntries(names.map((n) => [n, { wallMs: q(wall[n], 0.5), cpuMs: q(cpu[n], 0.5), cpuQ1: q(cpu[n], 0.25), cpuQ3: q(cpu[n], 0.75), rounds: cpu[n] }]));
 }
 
 function peak(e, name, per) {
@@ -62,8 +80,12 @@ for (const isa of isas) {
   const peakV128 = peak(e, 'peak_xnor_v128', e.kernels.peak_xnor_v128_macs_per_iter());
   // The probe is repeated after the workloads and the better value kept: on a shared box one
   // probe can land in a slow patch and make fractions exceed 1.
-  let binPeak = Math.max(peakU64, peakV128 ?? 0);
-  console.log(JSON.stringify({ isa, probe: 'xor+popcount', u64: +peakU64.toFixed(1), v128: peakV128 === undefined ? null : +peakV128.toFixed(1), unit: 'G 1-bit MAC/s' }));
+  const peakMixed = peak(e, 'peak_xnor_mixed', e.kernels.peak_xnor_mixed_macs_per_iter?.());
+  const bestProbe = () => Math.max(peak(e, 'peak_xnor_u64', e.kernels.peak_xnor_u64_macs_per_iter()), peak(e, 'peak_xnor_v128', e.kernels.peak_xnor_v128_macs_per_iter()) ?? 0, peak(e, 'peak_xnor_mixed', e.kernels.peak_xnor_mixed_macs_per_iter?.()) ?? 0);
+  let binPeak = Math.max(peakU64, peakV128 ?? 0, peakMixed ?? 0);
+  let peakU64Best = peakU64;
+  const r1 = (v) => (v === undefined ? null : +v.toFixed(1));
+  console.log(JSON.stringify({ isa, probe: 'xor+popcount', u64: r1(peakU64), v128: r1(peakV128), mixed: r1(peakMixed), unit: 'G 1-bit MAC/s' }));
   const lines = [];
   for (const wl of workloads) {
     let macs, int8, bin, tern;
@@ -72,41 +94,49 @@ for (const isa of isas) {
       macs = M * N * K;
       const a = e.tensor('int8', [M, K], i8(M * K));
       const w = packWeights(e, { data: i8(N * K), shape: [N, K] }, { layout: 'nk' });
-      int8 = time(() => matmul(e, a, w));
       const pa = packBits(e, { data: pm(M * K), shape: [M, K] }), pb = packBits(e, { data: pm(N * K), shape: [N, K] });
-      bin = time(() => binaryGemm(e, pa, pb));
-      // The popcount choice: the same GEMM through the raw kernels, v128 (b1b1_gemm_xnor in SIMD
-      // builds) vs popcnt<u64> (b1b1_gemm_xnor_u64), same operands, same output buffer.
-      const c = e.tensor('int32', [M, N]);
-      const raw = (f) => time(() => (e.kernels[f](M, N, K / 64, K, pa.ptr, pa.wordsPerRow, pb.ptr, pb.wordsPerRow, c.ptr, N), { dispose() {} }));
-      const vr = raw('b1b1_gemm_xnor'), ur = raw('b1b1_gemm_xnor_u64');
-      c.dispose();
-      console.log(JSON.stringify({ isa, popcountChoice: wl.name, b1b1_gemm_xnor: { ...vr, GMACs: +(macs / vr.cpuMs / 1e6).toFixed(1) }, b1b1_gemm_xnor_u64: { ...ur, GMACs: +(macs / ur.cpuMs / 1e6).toFixed(1) } }));
       const ta = packTernary(e, { data: pmt(M * K), shape: [M, K] }), tb = packTernary(e, { data: pmt(N * K), shape: [N, K] });
-      tern = time(() => binaryGemm(e, ta, tb));
+      ({ int8, bin, tern } = timeAll({ int8: () => matmul(e, a, w), bin: () => binaryGemm(e, pa, pb), tern: () => binaryGemm(e, ta, tb) }));
+      // The kernel choice: the same GEMM through the raw kernels, row layout with v128 popcount
+      // (b1b1_gemm_xnor in SIMD builds) or popcnt<u64> (b1b1_gemm_xnor_u64), and the 4-row panel
+      // kernel binaryGemm uses (b1b1_gemm_panel, u64 + v128 columns in SIMD builds); same
+      // operands, same output buffer.
+      const c = e.tensor('int32', [M, N]);
+      const Kw = K / 64, panels = !!e.kernels.b1_pack_panels;
+      const qa = e.tensor('int32', [panels ? e.kernels.b1_panel_bytes(M, Kw) / 4 : 1]), qb = e.tensor('int32', [panels ? e.kernels.b1_panel_bytes(N, Kw) / 4 : 1]);
+      if (panels) e.kernels.b1_pack_panels(pa.ptr, M, pa.wordsPerRow, Kw, qa.ptr);
+      if (panels) e.kernels.b1_pack_panels(pb.ptr, N, pb.wordsPerRow, Kw, qb.ptr);
+      const raw = (f) => time(() => (e.kernels[f](M, N, Kw, K, pa.ptr, pa.wordsPerRow, pb.ptr, pb.wordsPerRow, c.ptr, N), { dispose() {} }));
+      const vr = raw('b1b1_gemm_xnor'), ur = raw('b1b1_gemm_xnor_u64');
+      // (builds before the panel kernels lack it: this script also times older builds)
+      const pr = e.kernels.b1b1_gemm_panel ? time(() => (e.kernels.b1b1_gemm_panel(M, N, Kw, K, qa.ptr, qb.ptr, c.ptr, N), { dispose() {} })) : undefined;
+      for (const t of [c, qa, qb]) t.dispose();
+      const gm = ({ rounds, ...t }) => ({ ...t, GMACs: +(macs / t.cpuMs / 1e6).toFixed(1) });
+      console.log(JSON.stringify({ isa, kernelChoice: wl.name, b1b1_gemm_xnor: gm(vr), b1b1_gemm_xnor_u64: gm(ur), b1b1_gemm_panel: pr && gm(pr) }));
       for (const t of [a, w, pa, pb, ta, tb]) t.dispose();
     } else {
       const { H, W, C, M, R, S, pads } = wl.conv;
       macs = H * W * M * R * S * C; // stride 1, same padding
       const x = e.tensor('int8', [1, H, W, C], i8(H * W * C));
       const w = packConvWeights(e, { data: i8(M * R * S * C), shape: [M, R, S, C] });
-      int8 = time(() => conv2d(e, x, w, { pads }));
       const px = packBits(e, { data: pm(H * W * C), shape: [1, H, W, C] }), pw = packBits(e, { data: pm(M * R * S * C), shape: [M, R, S, C] });
-      bin = time(() => binaryConv2d(e, px, pw, { pads }));
       const tx = packTernary(e, { data: pmt(H * W * C), shape: [1, H, W, C] }), tw = packTernary(e, { data: pmt(M * R * S * C), shape: [M, R, S, C] });
-      tern = time(() => binaryConv2d(e, tx, tw, { pads }));
+      ({ int8, bin, tern } = timeAll({ int8: () => conv2d(e, x, w, { pads }), bin: () => binaryConv2d(e, px, pw, { pads }), tern: () => binaryConv2d(e, tx, tw, { pads }) }));
       for (const t of [x, w, px, pw, tx, tw]) t.dispose();
     }
     const g = (t) => +(macs / t.cpuMs / 1e6).toFixed(1);
+    const paired = (t) => +median(int8.rounds.map((v, i) => v / t.rounds[i])).toFixed(2);
+    const strip = ({ rounds, ...t }) => t;
     lines.push(() => JSON.stringify({
       isa, workload: wl.name, macs,
-      int8: { ...int8, GMACs: g(int8) },
-      binary: { ...bin, GMACs: g(bin), speedupVsInt8: +(int8.cpuMs / bin.cpuMs).toFixed(2), fractionOfBinaryPeak: +(g(bin) / binPeak).toFixed(3) },
-      ternary: { ...tern, GMACs: g(tern), speedupVsInt8: +(int8.cpuMs / tern.cpuMs).toFixed(2) },
+      int8: { ...strip(int8), GMACs: g(int8) },
+      binary: { ...strip(bin), GMACs: g(bin), speedupVsInt8: paired(bin), fractionOfBinaryPeak: +(g(bin) / binPeak).toFixed(3), fractionOfU64Probe: +(g(bin) / peakU64Best).toFixed(3) },
+      ternary: { ...strip(tern), GMACs: g(tern), speedupVsInt8: paired(tern) },
     }));
   }
-  const again = Math.max(peak(e, 'peak_xnor_u64', e.kernels.peak_xnor_u64_macs_per_iter()), peak(e, 'peak_xnor_v128', e.kernels.peak_xnor_v128_macs_per_iter()) ?? 0);
+  const again = bestProbe();
   binPeak = Math.max(binPeak, again);
+  peakU64Best = Math.max(peakU64Best, peak(e, 'peak_xnor_u64', e.kernels.peak_xnor_u64_macs_per_iter()));
   console.log(JSON.stringify({ isa, probeAgain: +again.toFixed(1), peakUsed: +binPeak.toFixed(1) }));
   for (const l of lines) console.log(l());
 }

@@ -6,8 +6,9 @@
 // the product is -1). Packing by sign: bit = x < threshold (threshold 0 for float, the zero point
 // for int8/uint8), so 0 and -0 pack as +1.
 //
-// Word. Packed data is u64 words (popcnt<u64> = one i64.popcnt; on x86 V8 it is at least as fast
-// as i8x16.popcnt, measured in bench/binary.mjs with the probes in peak.ts). Bit j of word w
+// Word. Packed data is u64 words (popcnt<u64> = one i64.popcnt; on x86 V8 faster than the
+// emulated i8x16.popcnt, but the two together beat either: see gemm.ts's panel kernels and the
+// probes in peak.ts, measured in bench/binary.mjs). Bit j of word w
 // holds channel 64 * w + j. In memory the words are little-endian, so the same data read as u32
 // has channel 32 * i + j at bit j of u32 word i (the TS side reads Uint32Array views).
 //
@@ -15,6 +16,10 @@
 // groups is G segments of Cg = C / G channels, each segment padded to WG = ceil(Cg / 64) words,
 // so every group starts on a word boundary (grouped convs need this). Pad bits are 0 in both
 // operands: XOR gives 0, the AND of ternary masks gives 0, so they never count.
+// Inside a packed x packed GEMM / conv (per call, in scratch, never a tensor's layout) both
+// operands are repacked into 4-row panels of 2-word chunks (b1_pack_panels, b1_im2col_panels):
+// the rows up to a multiple of 4 and an odd last word are 0 in both operands, so they add 0 and
+// only the valid rows x columns are stored.
 //
 // Ternary. Two bit-planes interleaved per word: [nz_0, neg_0, nz_1, neg_1, ...]: nz = 1 for a
 // non-zero value, neg = 1 for -1 (neg is 0 wherever nz is 0). A ternary segment is 2 * WG words.
@@ -33,7 +38,8 @@
 // nz plane is 0 there) and int8 activations are padded with their zero point (u8_im2col).
 //
 // Reads past buffers. None: every kernel reads whole words of whole rows and no byte beyond
-// (B1_OVERREAD_BYTES = 0), so no over-allocation is needed. v128 loads of int8 rows stop at the
+// (B1_OVERREAD_BYTES = 0), so no over-allocation is needed (the panels' padding is in their
+// own scratch, sized by b1_panel_bytes). v128 loads of int8 rows stop at the
 // last full 16 bytes and the rest runs scalar.
 //
 // Output transform (b1_output, gemmlowp's split: pack -> int32 accumulate -> output stage):

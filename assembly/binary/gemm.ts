@@ -1,9 +1,10 @@
 // Binary and ternary GEMMs: C[m, n] (int32) = dot(row m of A, row n of B) under conventions.ts.
 // Rows are packed words (lda / ldb in words) or uint8 bytes (lda in bytes); ldc in elements.
-// Popcount per build, from measurement (bench/binary.mjs, b1b1_gemm_xnor vs b1b1_gemm_xnor_u64
-// on the same data and load): the SIMD builds' XNOR GEMM uses v128 XOR + i8x16.popcnt, which
-// beat popcnt<u64> in the GEMM here even though the two register probes were about equal; the
-// ternary GEMM keeps popcnt<u64> (its interleaved planes would need shuffles for v128).
+// binaryGemm / binaryConv2d run packed x packed products on the panel kernels further down
+// (b1b1_gemm_panel, t2t2_gemm_panel: operands repacked into 4-row panels; their comment has the
+// measurements and the popcount choice per build). The row-layout kernels stay exported for
+// direct use and to re-measure the choice (bench/binary.mjs): b1b1_gemm_xnor (v128 XOR +
+// i8x16.popcnt in SIMD builds), b1b1_gemm_xnor_u64 (popcnt<u64>), t2t2_gemm (popcnt<u64>).
 
 // @ts-ignore: decorator
 @inline function pc(x: u64): i32 {
@@ -164,6 +165,190 @@ function xorPop(a: usize, b: usize, Kw: i32): i32 {
   v128.store(c1, i32x4.sub(kb, i32x4.shl(r1, 1)));
 }
 
+// Panel GEMM: the fast XNOR path of binaryGemm / binaryConv2d. Measured (bench/binary-tiles.mjs
+// and A/B runs of tile variants, same process, interleaved, GEMM 1024^3 and the conv shapes):
+// - 4-row panels of both operands: a tile's loads share two pointers with immediate offsets
+//   instead of one address add per row per word: the 4 x 4 popcnt<u64> tile ran about 1.2x the
+//   row-layout 2 x 4 kernels (2 x 3, 2 x 4, 3 x 4, 4 x 4, k unrolled 1 / 2 / 4: all within 5 %).
+// - V8 on x86 emulates i8x16.popcnt with byte shuffles (and, shift, 2 pshufb, add, 2 constant
+//   loads), so v128 alone is slower than popcnt<u64> (probes ~195 vs ~245 G 1-bit MAC/s); but
+//   the two run on different units: a probe issuing both reached ~270 (peak_xnor_mixed). A 4 x 4
+//   tile of 2-word chunks with 3 popcnt<u64> columns and one v128 column (better than 4 x (2 + 1),
+//   4 x (3 + 2), 4 x (4 + 1), 2 x (2 + 2), 3 x (4 + 1), 6 x (3 + 1)) ran ~1.03-1.04x the same
+//   tile in popcnt<u64> only (b1b1_gemm_panel_u64; paired rounds, 3 shapes; ~0.98x in one run
+//   under heavy load) and ~1.1x the 1-word-interleaved u64 4 x 4. SIMD builds use the mixed
+//   tile, the scalar build the u64 one. The u64 tile keeps about 40 live values (12-16
+//   accumulators, operands, pointers): TurboFan spills part of them (--print-wasm-code), which
+//   is most of the gap to the probes.
+// Layout (b1_pack_panels): chunks of 2 words (16 bytes, one v128) per row, 4 rows per panel,
+// chunk k of a panel = rows 0..3's words 2k, 2k + 1; an odd last word is paired with a 0 word
+// and missing rows of the last panel are 0 words (0 in both operands: no count).
+
+/** Rows per panel of {@link b1_pack_panels} / {@link b1b1_gemm_panel} (both operands). */
+export const B1_PANEL: i32 = 4;
+
+/** Bytes of `rows` rows of Kw words packed by {@link b1_pack_panels}. */
+export function b1_panel_bytes(rows: i32, Kw: i32): i32 {
+  return ((rows + 3) >> 2) * ((Kw + 1) >> 1) * 64;
+}
+
+/**
+ * Packs `rows` rows of Kw words (row stride ld words) into 4-row panels of 2-word chunks (the
+ * layout above); dst gets b1_panel_bytes(rows, Kw) bytes.
+ */
+export function b1_pack_panels(src: usize, rows: i32, ld: i32, Kw: i32, dst: usize): void {
+  const ls = <usize>ld << 3;
+  const K2 = (Kw + 1) >> 1;
+  for (let p = 0; p < rows; p += B1_PANEL) {
+    for (let r = 0; r < B1_PANEL; r++) {
+      let d = dst + (<usize>r << 4);
+      if (p + r < rows) {
+        const s = src + <usize>(p + r) * ls;
+        let k = 0;
+        for (; k + 2 <= Kw; k += 2) {
+          store<u64>(d, load<u64>(s + (<usize>k << 3)));
+          store<u64>(d, load<u64>(s + (<usize>k << 3), 8), 8);
+          d += 64;
+        }
+        if (k < Kw) {
+          store<u64>(d, load<u64>(s + (<usize>k << 3)));
+          store<u64>(d, 0, 8);
+        }
+      } else {
+        for (let k = 0; k < K2; k++) {
+          store<u64>(d, 0);
+          store<u64>(d, 0, 8);
+          d += 64;
+        }
+      }
+    }
+    dst += <usize>K2 << 6;
+  }
+}
+
+// 4 x 4 tile, SIMD builds: columns 0-2 by popcnt<u64> (two words per chunk), column 3 by v128
+// XOR + i8x16.popcnt on the whole chunk, so the scalar and the vector units both work.
+// @ts-ignore: decorator
+@inline function xnorTile4x4mixed(pa: usize, pb: usize, K2: i32, Kbits: i32, c: usize, lc: usize, mv: i32, nv: i32): void {
+  let s00: u64 = 0, s01: u64 = 0, s02: u64 = 0, s10: u64 = 0, s11: u64 = 0, s12: u64 = 0, s20: u64 = 0, s21: u64 = 0, s22: u64 = 0, s30: u64 = 0, s31: u64 = 0, s32: u64 = 0;
+  const z = i32x4.splat(0);
+  let t0 = z, t1 = z, t2 = z, t3 = z;
+  let k = 0;
+  while (k < K2) {
+    // byte counters: at most 8 per chunk, widened every 31 chunks
+    let v0 = z, v1 = z, v2 = z, v3 = z;
+    const stop = min(K2, k + 31);
+    for (; k < stop; k++) {
+      { const x0 = load<u64>(pa, 0); const x1 = load<u64>(pa, 16); const x2 = load<u64>(pa, 32); const x3 = load<u64>(pa, 48);
+        { const w = load<u64>(pb, 0); s00 += popcnt<u64>(x0 ^ w); s10 += popcnt<u64>(x1 ^ w); s20 += popcnt<u64>(x2 ^ w); s30 += popcnt<u64>(x3 ^ w); }
+        { const w = load<u64>(pb, 16); s01 += popcnt<u64>(x0 ^ w); s11 += popcnt<u64>(x1 ^ w); s21 += popcnt<u64>(x2 ^ w); s31 += popcnt<u64>(x3 ^ w); }
+        { const w = load<u64>(pb, 32); s02 += popcnt<u64>(x0 ^ w); s12 += popcnt<u64>(x1 ^ w); s22 += popcnt<u64>(x2 ^ w); s32 += popcnt<u64>(x3 ^ w); }
+      }
+      { const x0 = load<u64>(pa, 8); const x1 = load<u64>(pa, 24); const x2 = load<u64>(pa, 40); const x3 = load<u64>(pa, 56);
+        { const w = load<u64>(pb, 8); s00 += popcnt<u64>(x0 ^ w); s10 += popcnt<u64>(x1 ^ w); s20 += popcnt<u64>(x2 ^ w); s30 += popcnt<u64>(x3 ^ w); }
+        { const w = load<u64>(pb, 24); s01 += popcnt<u64>(x0 ^ w); s11 += popcnt<u64>(x1 ^ w); s21 += popcnt<u64>(x2 ^ w); s31 += popcnt<u64>(x3 ^ w); }
+        { const w = load<u64>(pb, 40); s02 += popcnt<u64>(x0 ^ w); s12 += popcnt<u64>(x1 ^ w); s22 += popcnt<u64>(x2 ^ w); s32 += popcnt<u64>(x3 ^ w); }
+      }
+      { const w = v128.load(pb, 48); v0 = i8x16.add(v0, i8x16.popcnt(v128.xor(v128.load(pa, 0), w))); v1 = i8x16.add(v1, i8x16.popcnt(v128.xor(v128.load(pa, 16), w))); v2 = i8x16.add(v2, i8x16.popcnt(v128.xor(v128.load(pa, 32), w))); v3 = i8x16.add(v3, i8x16.popcnt(v128.xor(v128.load(pa, 48), w))); }
+      pa += 64; pb += 64;
+    }
+    t0 = i32x4.add(t0, widen(v0)); t1 = i32x4.add(t1, widen(v1)); t2 = i32x4.add(t2, widen(v2)); t3 = i32x4.add(t3, widen(v3));
+  }
+  const r = hsum4(t0, t1, t2, t3);
+  const s03 = i32x4.extract_lane(r, 0);
+  const s13 = i32x4.extract_lane(r, 1);
+  const s23 = i32x4.extract_lane(r, 2);
+  const s33 = i32x4.extract_lane(r, 3);
+  const kb = <i32>Kbits;
+  if (mv == 4 && nv == 4) {
+    store<i32>(c + 0 * lc, kb - 2 * <i32>s00, 0); store<i32>(c + 0 * lc, kb - 2 * <i32>s01, 4); store<i32>(c + 0 * lc, kb - 2 * <i32>s02, 8); store<i32>(c + 0 * lc, kb - 2 * <i32>s03, 12);
+    store<i32>(c + 1 * lc, kb - 2 * <i32>s10, 0); store<i32>(c + 1 * lc, kb - 2 * <i32>s11, 4); store<i32>(c + 1 * lc, kb - 2 * <i32>s12, 8); store<i32>(c + 1 * lc, kb - 2 * <i32>s13, 12);
+    store<i32>(c + 2 * lc, kb - 2 * <i32>s20, 0); store<i32>(c + 2 * lc, kb - 2 * <i32>s21, 4); store<i32>(c + 2 * lc, kb - 2 * <i32>s22, 8); store<i32>(c + 2 * lc, kb - 2 * <i32>s23, 12);
+    store<i32>(c + 3 * lc, kb - 2 * <i32>s30, 0); store<i32>(c + 3 * lc, kb - 2 * <i32>s31, 4); store<i32>(c + 3 * lc, kb - 2 * <i32>s32, 8); store<i32>(c + 3 * lc, kb - 2 * <i32>s33, 12);
+  } else {
+    if (0 < mv) { if (0 < nv) store<i32>(c + 0 * lc, kb - 2 * <i32>s00, 0); if (1 < nv) store<i32>(c + 0 * lc, kb - 2 * <i32>s01, 4); if (2 < nv) store<i32>(c + 0 * lc, kb - 2 * <i32>s02, 8); if (3 < nv) store<i32>(c + 0 * lc, kb - 2 * <i32>s03, 12); }
+    if (1 < mv) { if (0 < nv) store<i32>(c + 1 * lc, kb - 2 * <i32>s10, 0); if (1 < nv) store<i32>(c + 1 * lc, kb - 2 * <i32>s11, 4); if (2 < nv) store<i32>(c + 1 * lc, kb - 2 * <i32>s12, 8); if (3 < nv) store<i32>(c + 1 * lc, kb - 2 * <i32>s13, 12); }
+    if (2 < mv) { if (0 < nv) store<i32>(c + 2 * lc, kb - 2 * <i32>s20, 0); if (1 < nv) store<i32>(c + 2 * lc, kb - 2 * <i32>s21, 4); if (2 < nv) store<i32>(c + 2 * lc, kb - 2 * <i32>s22, 8); if (3 < nv) store<i32>(c + 2 * lc, kb - 2 * <i32>s23, 12); }
+    if (3 < mv) { if (0 < nv) store<i32>(c + 3 * lc, kb - 2 * <i32>s30, 0); if (1 < nv) store<i32>(c + 3 * lc, kb - 2 * <i32>s31, 4); if (2 < nv) store<i32>(c + 3 * lc, kb - 2 * <i32>s32, 8); if (3 < nv) store<i32>(c + 3 * lc, kb - 2 * <i32>s33, 12); }
+  }
+}
+
+// 4 x 4 tile, popcnt<u64> only (the scalar build), two words per chunk.
+// @ts-ignore: decorator
+@inline function xnorTile4x4(pa: usize, pb: usize, K2: i32, Kbits: i32, c: usize, lc: usize, mv: i32, nv: i32): void {
+  let s00: u64 = 0, s01: u64 = 0, s02: u64 = 0, s03: u64 = 0, s10: u64 = 0, s11: u64 = 0, s12: u64 = 0, s13: u64 = 0, s20: u64 = 0, s21: u64 = 0, s22: u64 = 0, s23: u64 = 0, s30: u64 = 0, s31: u64 = 0, s32: u64 = 0, s33: u64 = 0;
+  for (let k = 0; k < K2; k++) {
+    { const x0 = load<u64>(pa, 0); const x1 = load<u64>(pa, 16); const x2 = load<u64>(pa, 32); const x3 = load<u64>(pa, 48);
+      { const w = load<u64>(pb, 0); s00 += popcnt<u64>(x0 ^ w); s10 += popcnt<u64>(x1 ^ w); s20 += popcnt<u64>(x2 ^ w); s30 += popcnt<u64>(x3 ^ w); }
+      { const w = load<u64>(pb, 16); s01 += popcnt<u64>(x0 ^ w); s11 += popcnt<u64>(x1 ^ w); s21 += popcnt<u64>(x2 ^ w); s31 += popcnt<u64>(x3 ^ w); }
+      { const w = load<u64>(pb, 32); s02 += popcnt<u64>(x0 ^ w); s12 += popcnt<u64>(x1 ^ w); s22 += popcnt<u64>(x2 ^ w); s32 += popcnt<u64>(x3 ^ w); }
+      { const w = load<u64>(pb, 48); s03 += popcnt<u64>(x0 ^ w); s13 += popcnt<u64>(x1 ^ w); s23 += popcnt<u64>(x2 ^ w); s33 += popcnt<u64>(x3 ^ w); }
+    }
+    { const x0 = load<u64>(pa, 8); const x1 = load<u64>(pa, 24); const x2 = load<u64>(pa, 40); const x3 = load<u64>(pa, 56);
+      { const w = load<u64>(pb, 8); s00 += popcnt<u64>(x0 ^ w); s10 += popcnt<u64>(x1 ^ w); s20 += popcnt<u64>(x2 ^ w); s30 += popcnt<u64>(x3 ^ w); }
+      { const w = load<u64>(pb, 24); s01 += popcnt<u64>(x0 ^ w); s11 += popcnt<u64>(x1 ^ w); s21 += popcnt<u64>(x2 ^ w); s31 += popcnt<u64>(x3 ^ w); }
+      { const w = load<u64>(pb, 40); s02 += popcnt<u64>(x0 ^ w); s12 += popcnt<u64>(x1 ^ w); s22 += popcnt<u64>(x2 ^ w); s32 += popcnt<u64>(x3 ^ w); }
+      { const w = load<u64>(pb, 56); s03 += popcnt<u64>(x0 ^ w); s13 += popcnt<u64>(x1 ^ w); s23 += popcnt<u64>(x2 ^ w); s33 += popcnt<u64>(x3 ^ w); }
+    }
+    pa += 64; pb += 64;
+  }
+  const kb = <i32>Kbits;
+  if (mv == 4 && nv == 4) {
+    store<i32>(c + 0 * lc, kb - 2 * <i32>s00, 0); store<i32>(c + 0 * lc, kb - 2 * <i32>s01, 4); store<i32>(c + 0 * lc, kb - 2 * <i32>s02, 8); store<i32>(c + 0 * lc, kb - 2 * <i32>s03, 12);
+    store<i32>(c + 1 * lc, kb - 2 * <i32>s10, 0); store<i32>(c + 1 * lc, kb - 2 * <i32>s11, 4); store<i32>(c + 1 * lc, kb - 2 * <i32>s12, 8); store<i32>(c + 1 * lc, kb - 2 * <i32>s13, 12);
+    store<i32>(c + 2 * lc, kb - 2 * <i32>s20, 0); store<i32>(c + 2 * lc, kb - 2 * <i32>s21, 4); store<i32>(c + 2 * lc, kb - 2 * <i32>s22, 8); store<i32>(c + 2 * lc, kb - 2 * <i32>s23, 12);
+    store<i32>(c + 3 * lc, kb - 2 * <i32>s30, 0); store<i32>(c + 3 * lc, kb - 2 * <i32>s31, 4); store<i32>(c + 3 * lc, kb - 2 * <i32>s32, 8); store<i32>(c + 3 * lc, kb - 2 * <i32>s33, 12);
+  } else {
+    if (0 < mv) { if (0 < nv) store<i32>(c + 0 * lc, kb - 2 * <i32>s00, 0); if (1 < nv) store<i32>(c + 0 * lc, kb - 2 * <i32>s01, 4); if (2 < nv) store<i32>(c + 0 * lc, kb - 2 * <i32>s02, 8); if (3 < nv) store<i32>(c + 0 * lc, kb - 2 * <i32>s03, 12); }
+    if (1 < mv) { if (0 < nv) store<i32>(c + 1 * lc, kb - 2 * <i32>s10, 0); if (1 < nv) store<i32>(c + 1 * lc, kb - 2 * <i32>s11, 4); if (2 < nv) store<i32>(c + 1 * lc, kb - 2 * <i32>s12, 8); if (3 < nv) store<i32>(c + 1 * lc, kb - 2 * <i32>s13, 12); }
+    if (2 < mv) { if (0 < nv) store<i32>(c + 2 * lc, kb - 2 * <i32>s20, 0); if (1 < nv) store<i32>(c + 2 * lc, kb - 2 * <i32>s21, 4); if (2 < nv) store<i32>(c + 2 * lc, kb - 2 * <i32>s22, 8); if (3 < nv) store<i32>(c + 2 * lc, kb - 2 * <i32>s23, 12); }
+    if (3 < mv) { if (0 < nv) store<i32>(c + 3 * lc, kb - 2 * <i32>s30, 0); if (1 < nv) store<i32>(c + 3 * lc, kb - 2 * <i32>s31, 4); if (2 < nv) store<i32>(c + 3 * lc, kb - 2 * <i32>s32, 8); if (3 < nv) store<i32>(c + 3 * lc, kb - 2 * <i32>s33, 12); }
+  }
+}
+
+
+/**
+ * XNOR-popcount GEMM on panel-packed operands (b1_pack_panels / b1_im2col_panels): C[m, n] =
+ * Kbits - 2 * popcount(A[m] XOR B[n]) over Kw words, int32, row stride ldc elements. Tile 4 x 4:
+ * SIMD builds 3 popcnt<u64> columns + 1 v128 column, scalar build popcnt<u64>.
+ */
+export function b1b1_gemm_panel(M: i32, N: i32, Kw: i32, Kbits: i32, pa: usize, pb: usize, c: usize, ldc: i32): void {
+  const lc = <usize>ldc << 2;
+  const K2 = (Kw + 1) >> 1;
+  const ps = <usize>K2 << 6;
+  for (let m = 0; m < M; m += 4) {
+    const cr = c + <usize>m * lc;
+    const mv = min(4, M - m);
+    let b = pb;
+    for (let n = 0; n < N; n += 4) {
+      if (ASC_FEATURE_SIMD) xnorTile4x4mixed(pa, b, K2, Kbits, cr + (<usize>n << 2), lc, mv, min(4, N - n));
+      else xnorTile4x4(pa, b, K2, Kbits, cr + (<usize>n << 2), lc, mv, min(4, N - n));
+      b += ps;
+    }
+    pa += ps;
+  }
+}
+
+/**
+ * The popcnt<u64>-only variant of {@link b1b1_gemm_panel} (the scalar build's tile), exported in
+ * every build so that the mixed u64 + v128 choice can be re-measured (bench/binary-tiles.mjs).
+ */
+export function b1b1_gemm_panel_u64(M: i32, N: i32, Kw: i32, Kbits: i32, pa: usize, pb: usize, c: usize, ldc: i32): void {
+  const lc = <usize>ldc << 2;
+  const K2 = (Kw + 1) >> 1;
+  const ps = <usize>K2 << 6;
+  for (let m = 0; m < M; m += 4) {
+    const cr = c + <usize>m * lc;
+    const mv = min(4, M - m);
+    let b = pb;
+    for (let n = 0; n < N; n += 4) {
+      xnorTile4x4(pa, b, K2, Kbits, cr + (<usize>n << 2), lc, mv, min(4, N - n));
+      b += ps;
+    }
+    pa += ps;
+  }
+}
+
 /**
  * Ternary x ternary GEMM over Kw word pairs (nz, neg): C[m, n] = popcount(nz) -
  * 2 * popcount(nz & (negA ^ negB)) with nz = nzA & nzB. Register tile 2 x 2.
@@ -302,3 +487,50 @@ export function t2u8_gemm(M: i32, N: i32, T: i32, Cs: i32, a: usize, lda: i32, b
     }
   }
 }
+// 4 x 4 ternary tile over K2 chunks (nz, neg) of 4-row panels: s += popcount(t) -
+// 2 * popcount(t & (negA ^ negB)), t = nzA & nzB (conventions.ts). popcnt<u64>, every build.
+// @ts-ignore: decorator
+@inline function ternTile4x4(pa: usize, pb: usize, K2: i32, c: usize, lc: usize, mv: i32, nv: i32): void {
+  let s00: u64 = 0, s01: u64 = 0, s02: u64 = 0, s03: u64 = 0, s10: u64 = 0, s11: u64 = 0, s12: u64 = 0, s13: u64 = 0, s20: u64 = 0, s21: u64 = 0, s22: u64 = 0, s23: u64 = 0, s30: u64 = 0, s31: u64 = 0, s32: u64 = 0, s33: u64 = 0;
+  for (let k = 0; k < K2; k++) {
+    const z0 = load<u64>(pa, 0), g0 = load<u64>(pa, 8); const z1 = load<u64>(pa, 16), g1 = load<u64>(pa, 24); const z2 = load<u64>(pa, 32), g2 = load<u64>(pa, 40); const z3 = load<u64>(pa, 48), g3 = load<u64>(pa, 56);
+    { const y = load<u64>(pb, 0), h = load<u64>(pb, 8); let t = z0 & y; s00 += popcnt<u64>(t) - (popcnt<u64>(t & (g0 ^ h)) << 1); t = z1 & y; s10 += popcnt<u64>(t) - (popcnt<u64>(t & (g1 ^ h)) << 1); t = z2 & y; s20 += popcnt<u64>(t) - (popcnt<u64>(t & (g2 ^ h)) << 1); t = z3 & y; s30 += popcnt<u64>(t) - (popcnt<u64>(t & (g3 ^ h)) << 1); }
+    { const y = load<u64>(pb, 16), h = load<u64>(pb, 24); let t = z0 & y; s01 += popcnt<u64>(t) - (popcnt<u64>(t & (g0 ^ h)) << 1); t = z1 & y; s11 += popcnt<u64>(t) - (popcnt<u64>(t & (g1 ^ h)) << 1); t = z2 & y; s21 += popcnt<u64>(t) - (popcnt<u64>(t & (g2 ^ h)) << 1); t = z3 & y; s31 += popcnt<u64>(t) - (popcnt<u64>(t & (g3 ^ h)) << 1); }
+    { const y = load<u64>(pb, 32), h = load<u64>(pb, 40); let t = z0 & y; s02 += popcnt<u64>(t) - (popcnt<u64>(t & (g0 ^ h)) << 1); t = z1 & y; s12 += popcnt<u64>(t) - (popcnt<u64>(t & (g1 ^ h)) << 1); t = z2 & y; s22 += popcnt<u64>(t) - (popcnt<u64>(t & (g2 ^ h)) << 1); t = z3 & y; s32 += popcnt<u64>(t) - (popcnt<u64>(t & (g3 ^ h)) << 1); }
+    { const y = load<u64>(pb, 48), h = load<u64>(pb, 56); let t = z0 & y; s03 += popcnt<u64>(t) - (popcnt<u64>(t & (g0 ^ h)) << 1); t = z1 & y; s13 += popcnt<u64>(t) - (popcnt<u64>(t & (g1 ^ h)) << 1); t = z2 & y; s23 += popcnt<u64>(t) - (popcnt<u64>(t & (g2 ^ h)) << 1); t = z3 & y; s33 += popcnt<u64>(t) - (popcnt<u64>(t & (g3 ^ h)) << 1); }
+    pa += 64; pb += 64;
+  }
+  if (mv == 4 && nv == 4) {
+    store<i32>(c + 0 * lc, <i32>s00, 0); store<i32>(c + 0 * lc, <i32>s01, 4); store<i32>(c + 0 * lc, <i32>s02, 8); store<i32>(c + 0 * lc, <i32>s03, 12);
+    store<i32>(c + 1 * lc, <i32>s10, 0); store<i32>(c + 1 * lc, <i32>s11, 4); store<i32>(c + 1 * lc, <i32>s12, 8); store<i32>(c + 1 * lc, <i32>s13, 12);
+    store<i32>(c + 2 * lc, <i32>s20, 0); store<i32>(c + 2 * lc, <i32>s21, 4); store<i32>(c + 2 * lc, <i32>s22, 8); store<i32>(c + 2 * lc, <i32>s23, 12);
+    store<i32>(c + 3 * lc, <i32>s30, 0); store<i32>(c + 3 * lc, <i32>s31, 4); store<i32>(c + 3 * lc, <i32>s32, 8); store<i32>(c + 3 * lc, <i32>s33, 12);
+  } else {
+    if (0 < mv) { if (0 < nv) store<i32>(c + 0 * lc, <i32>s00, 0); if (1 < nv) store<i32>(c + 0 * lc, <i32>s01, 4); if (2 < nv) store<i32>(c + 0 * lc, <i32>s02, 8); if (3 < nv) store<i32>(c + 0 * lc, <i32>s03, 12); }
+    if (1 < mv) { if (0 < nv) store<i32>(c + 1 * lc, <i32>s10, 0); if (1 < nv) store<i32>(c + 1 * lc, <i32>s11, 4); if (2 < nv) store<i32>(c + 1 * lc, <i32>s12, 8); if (3 < nv) store<i32>(c + 1 * lc, <i32>s13, 12); }
+    if (2 < mv) { if (0 < nv) store<i32>(c + 2 * lc, <i32>s20, 0); if (1 < nv) store<i32>(c + 2 * lc, <i32>s21, 4); if (2 < nv) store<i32>(c + 2 * lc, <i32>s22, 8); if (3 < nv) store<i32>(c + 2 * lc, <i32>s23, 12); }
+    if (3 < mv) { if (0 < nv) store<i32>(c + 3 * lc, <i32>s30, 0); if (1 < nv) store<i32>(c + 3 * lc, <i32>s31, 4); if (2 < nv) store<i32>(c + 3 * lc, <i32>s32, 8); if (3 < nv) store<i32>(c + 3 * lc, <i32>s33, 12); }
+  }
+}
+
+/**
+ * Ternary x ternary GEMM on panel-packed operands (b1_pack_panels / b1_im2col_panels of the
+ * interleaved (nz, neg) rows, so one 2-word chunk = one word pair): C[m, n] = popcount(nz) -
+ * 2 * popcount(nz & (negA ^ negB)) over K2 word pairs, int32 (wrapping), row stride ldc. Tile
+ * 4 x 4, popcnt<u64>; about 1.2x t2t2_gemm's row-layout 2 x 2 tile (bench/binary.mjs).
+ */
+export function t2t2_gemm_panel(M: i32, N: i32, K2: i32, pa: usize, pb: usize, c: usize, ldc: i32): void {
+  const lc = <usize>ldc << 2;
+  const ps = <usize>K2 << 6;
+  for (let m = 0; m < M; m += 4) {
+    const cr = c + <usize>m * lc;
+    const mv = min(4, M - m);
+    let b = pb;
+    for (let n = 0; n < N; n += 4) {
+      ternTile4x4(pa, b, K2, cr + (<usize>n << 2), lc, mv, min(4, N - n));
+      b += ps;
+    }
+    pa += ps;
+  }
+}
+

@@ -338,13 +338,21 @@ export function binaryGemm(engine: Engine, a: AInput, b: PackedBits, params: Bin
   const signed = dtype === 'int8';
   const accBytes = st.output === 'int32' ? 0 : M * N * 4;
   const flipBytes = !aBits && signed ? M * K : 0;
+  const Kw = wordsFor(K);
+  // Packed x packed: both operands repacked into 4-row panels per call (about 0.4 % of the
+  // GEMM's time at 1024^3: bench/binary-tiles.mjs); the panel kernels run about 1.2-1.3x the
+  // row-layout ones. Ternary rows are (nz, neg) word pairs: one 2-word chunk per pair.
+  const panelBytes = (rows: number) => (aBits ? k.b1_panel_bytes(rows, b.wordsPerRow) : 0);
   const inputs = aBits ? [(a as PackedBits).words, b.words] : [a as TensorLike, b.words];
-  const t = engine.run(op, { inputs, scratch: [accBytes, flipBytes, ...stageScratch(N)], output: outSpec(st, M, N, [M, N]) }, ({ inputs: ip, scratch, out }) => {
+  const t = engine.run(op, { inputs, scratch: [accBytes, flipBytes, ...stageScratch(N), panelBytes(M), panelBytes(N)], output: outSpec(st, M, N, [M, N]) }, ({ inputs: ip, scratch, out }) => {
     const acc = accBytes ? scratch[0] : out.ptr;
     let colTerm: Int32Array | undefined;
     if (aBits) {
-      if (b.kind === 'binary') k.b1b1_gemm_xnor(M, N, wordsFor(K), K, ip[0], (a as PackedBits).wordsPerRow, ip[1], b.wordsPerRow, acc, N);
-      else k.t2t2_gemm(M, N, wordsFor(K), ip[0], (a as PackedBits).wordsPerRow, ip[1], b.wordsPerRow, acc, N);
+      const [pa, pb] = scratch.slice(5);
+      k.b1_pack_panels(ip[0], M, (a as PackedBits).wordsPerRow, b.wordsPerRow, pa);
+      k.b1_pack_panels(ip[1], N, b.wordsPerRow, b.wordsPerRow, pb);
+      if (b.kind === 'binary') k.b1b1_gemm_panel(M, N, Kw, K, pa, pb, acc, N);
+      else k.t2t2_gemm_panel(M, N, Kw, pa, pb, acc, N);
     } else {
       let src = ip[0];
       if (signed) {
@@ -356,16 +364,19 @@ export function binaryGemm(engine: Engine, a: AInput, b: PackedBits, params: Bin
       else k.t2u8_gemm(M, N, 1, K, src, K, ip[1], b.wordsPerRow, b.wordsPerRow, acc, N);
       if (zpu !== 0) colTerm = b.rowSums().map((s) => Math.imul(-zpu, s));
     }
-    if (st.output !== 'int32' || colTerm) runStage(engine, st, acc, M, N, colTerm, scratch.slice(2), out.ptr, st.output === 'bits' ? out.shape[1] / 2 : N);
+    if (st.output !== 'int32' || colTerm) runStage(engine, st, acc, M, N, colTerm, scratch.slice(2, 5), out.ptr, st.output === 'bits' ? out.shape[1] / 2 : N);
     return out;
   });
   return wrapResult(engine, st, t, [M, N]);
 }
 
-/** Rows of one im2col tile: about 128 KiB of lowered data. */
+/** Rows of one im2col tile: about 128 KiB of lowered data, a multiple of the 4-row panel. */
 function tileRows(rowBytes: number, pixels: number): number {
-  return Math.max(1, Math.min(pixels, Math.floor((128 * 1024) / rowBytes)));
+  return Math.max(1, Math.min(pixels, Math.max(PANEL, Math.floor((128 * 1024) / rowBytes / PANEL) * PANEL)));
 }
+
+/** Rows per panel of b1_pack_panels / b1_im2col_panels / b1b1_gemm_panel (B1_PANEL). */
+const PANEL = 4;
 
 /**
  * Binary / ternary 2-D convolution, NHWC activations and OHWI weights ([M, R, S, C/groups] packed
@@ -416,15 +427,21 @@ export function binaryConv2d(engine: Engine, x: AInput, w: PackedBits, params: B
   const rowBytes = xBits ? ldb * 8 : RS * Cg;
   const P = tileRows(rowBytes, pixels);
   const accBytes = st.output === 'int32' ? 0 : N * pixels * M * 4;
-  const tapPopBytes = xBits && !ternary ? M * RS * 4 : 0;
+  const xnor = xBits && !ternary;
+  const tapPopBytes = xnor ? M * RS * 4 : 0;
+  // Packed x packed: im2col straight into 4-row panels, weights repacked into panels once per call.
+  const colBytes = xBits ? k.b1_panel_bytes(P, ldb) : P * rowBytes;
+  const wPanelBytes = xBits ? k.b1_panel_bytes(Mg, ldb) : 0;
   const inputs = xBits ? [(x as PackedBits).words, w.words] : [x as TensorLike, w.words];
   const [sh, sw] = info.strides;
   const [dh, dw] = info.dilations;
   const [pt, pl] = info.pads;
-  const t = engine.run(op, { inputs, scratch: [P * rowBytes, accBytes, tapPopBytes, ...stageScratch(M)], output: outSpec(st, N * pixels, M, info.yShape) }, ({ inputs: ip, scratch, out }) => {
+  const t = engine.run(op, { inputs, scratch: [colBytes, accBytes, tapPopBytes, ...stageScratch(M), groups * wPanelBytes, xnor ? k.b1_pad_scratch_bytes(Mg) : 0], output: outSpec(st, N * pixels, M, info.yShape) }, ({ inputs: ip, scratch, out }) => {
     const [col, accS, tapPop] = scratch;
     const acc = accBytes ? accS : out.ptr;
-    if (tapPopBytes) k.b1_popcounts(ip[1], M * RS, wg, wg, tapPop);
+    const wPanels = scratch[6];
+    if (xnor) k.b1_popcounts(ip[1], M * RS, wg, wg, tapPop);
+    if (xBits) for (let g = 0; g < groups; g++) k.b1_pack_panels(ip[1] + g * Mg * ldb * 8, Mg, ldb, ldb, wPanels + g * wPanelBytes);
     const wpp = xBits ? (x as PackedBits).wordsPerRow : 0;
     const zpu = dtype === 'int8' ? xzp + 128 : xzp;
     for (let n = 0; n < N; n++) {
@@ -434,11 +451,11 @@ export function binaryConv2d(engine: Engine, x: AInput, w: PackedBits, params: B
           const rows = Math.min(P, pixels - p0);
           const c = acc + ((n * pixels + p0) * M + g * Mg) * 4;
           if (xBits) {
-            k.b1_im2col(ip[0] + n * H * W * wpp * 8, H, W, wpp, R, S, sh, sw, dh, dw, pt, pl, F, p0, rows, g * wg, wg, col);
-            if (ternary) k.t2t2_gemm(rows, Mg, RS * wordsFor(Cg), col, ldb, wPtr, ldb, c, M);
+            k.b1_im2col_panels(ip[0] + n * H * W * wpp * 8, H, W, wpp, R, S, sh, sw, dh, dw, pt, pl, F, p0, rows, g * wg, wg, col);
+            if (ternary) k.t2t2_gemm_panel(rows, Mg, RS * wordsFor(Cg), col, wPanels + g * wPanelBytes, c, M);
             else {
-              k.b1b1_gemm_xnor(rows, Mg, ldb, RS * Cg, col, ldb, wPtr, ldb, c, M);
-              k.b1_pad_correct(c, M, H, W, R, S, sh, sw, dh, dw, pt, pl, F, p0, rows, Cg, Mg, tapPop + g * Mg * RS * 4);
+              k.b1b1_gemm_panel(rows, Mg, ldb, RS * Cg, col, wPanels + g * wPanelBytes, c, M);
+              k.b1_pad_correct(c, M, H, W, R, S, sh, sw, dh, dw, pt, pl, F, p0, rows, Cg, Mg, tapPop + g * Mg * RS * 4, scratch[7]);
             }
           } else {
             k.u8_im2col(ip[0] + n * H * W * C, H, W, C, R, S, sh, sw, dh, dw, pt, pl, F, p0, rows, g * Cg, Cg, zpu, dtype === 'int8' ? 1 : 0, col);
@@ -449,7 +466,7 @@ export function binaryConv2d(engine: Engine, x: AInput, w: PackedBits, params: B
       }
     }
     const colTerm = !xBits && zpu !== 0 ? w.rowSumsPerFilter(M).map((s) => Math.imul(-zpu, s)) : undefined;
-    if (st.output !== 'int32' || colTerm) runStage(engine, st, acc, N * pixels, M, colTerm, scratch.slice(3), out.ptr, st.output === 'bits' ? out.shape[1] / 2 : M);
+    if (st.output !== 'int32' || colTerm) runStage(engine, st, acc, N * pixels, M, colTerm, scratch.slice(3, 6), out.ptr, st.output === 'bits' ? out.shape[1] / 2 : M);
     return out;
   });
   return wrapResult(engine, st, t, info.yShape);

@@ -164,6 +164,45 @@ describe('binaryGemm', () => {
     }
   });
 
+  it('panel XNOR / ternary GEMMs (4 x 4 tiles, 2-word chunks, u64 + v128 columns): edge tiles, odd word counts, widening past 31 chunks, strided output', () => {
+    // M, N around the 4-row panel; K: one word, one bit past a word, odd / even word counts
+    for (const [M, N, K] of [[1, 1, 1], [3, 5, 64], [4, 4, 65], [5, 9, 128], [8, 7, 190], [9, 12, 257], [13, 3, 1152], [5, 8, 4485]] as const) {
+      const a = signs(M * K, M * 31 + K), b = signs(N * K, N * 17 + K);
+      const ref = intGemmRef(a, b, M, N, K);
+      expectAllAgree(`binaryGemm ${M}x${N}x${K}`, ref, perBuild((e) => {
+        const pa = packBits(e, { data: a, shape: [M, K] }), pb = packBits(e, { data: b, shape: [N, K] });
+        const y = binaryGemm(e, pa, pb) as Tensor;
+        pa.dispose(); pb.dispose();
+        return y;
+      }));
+      const ta = ternaries(M * K, M + K), tb = ternaries(N * K, N + K + 1);
+      expectAllAgree(`ternary binaryGemm ${M}x${N}x${K}`, intGemmRef(ta, tb, M, N, K), perBuild((e) => {
+        const pa = packTernary(e, { data: ta, shape: [M, K] }), pb = packTernary(e, { data: tb, shape: [N, K] });
+        const y = binaryGemm(e, pa, pb) as Tensor;
+        pa.dispose(); pb.dispose();
+        return y;
+      }));
+      // the raw kernel with ldc = N + 3: the 3 extra columns of every row stay untouched
+      const ldc = N + 3;
+      const want = new Int32Array(M * ldc).fill(-12345);
+      for (let m = 0; m < M; m++) for (let n = 0; n < N; n++) want[m * ldc + n] = ref[m * N + n];
+      expectAllAgree(`b1b1_gemm_panel ${M}x${N}x${K} ldc ${ldc}`, want, perBuild((e) => {
+        const pa = packBits(e, { data: a, shape: [M, K] }), pb = packBits(e, { data: b, shape: [N, K] });
+        const Kw = Math.ceil(K / 64);
+        const qa = e.tensor('int32', [e.kernels.b1_panel_bytes(M, Kw) / 4]), qb = e.tensor('int32', [e.kernels.b1_panel_bytes(N, Kw) / 4]);
+        e.kernels.b1_pack_panels(pa.ptr, M, pa.wordsPerRow, Kw, qa.ptr);
+        e.kernels.b1_pack_panels(pb.ptr, N, pb.wordsPerRow, Kw, qb.ptr);
+        const c = e.tensor('int32', [M, ldc], new Int32Array(M * ldc).fill(-12345));
+        e.kernels.b1b1_gemm_panel(M, N, Kw, K, qa.ptr, qb.ptr, c.ptr, ldc);
+        const c2 = e.tensor('int32', [M, ldc], new Int32Array(M * ldc).fill(-12345));
+        e.kernels.b1b1_gemm_panel_u64(M, N, Kw, K, qa.ptr, qb.ptr, c2.ptr, ldc);
+        expect(Array.from(c2.toArray()), `${e.isa}: b1b1_gemm_panel_u64 = b1b1_gemm_panel`).toEqual(Array.from(c.toArray()));
+        for (const t of [pa, pb, qa, qb, c2]) t.dispose();
+        return c;
+      }));
+    }
+  });
+
   it('all-ones and all-zeros give +-K', () => {
     for (const e of engines) {
       const K = 65;
@@ -245,6 +284,11 @@ describe('binaryConv2d', () => {
     { name: 'groups 2 C=100', x: [1, 6, 6, 100], w: [6, 3, 3, 50], opts: { pads: 1, groups: 2 } },
     { name: 'groups 4 C=128 stride 2', x: [1, 7, 7, 128], w: [8, 3, 3, 32], opts: { pads: 1, groups: 4, strides: 2 } },
     { name: 'depthwise C=5', x: [1, 5, 5, 5], w: [5, 3, 3, 1], opts: { pads: 1, groups: 5 } },
+    // more border patterns (49) than the pad correction's 16 cached ones: evictions
+    { name: '7x7 pad 3 C=40', x: [1, 9, 10, 40], w: [3, 7, 7, 40], opts: { pads: 3 } },
+    // several im2col tiles (about 128 KiB each, whole 4-row panels) and a partial last panel
+    { name: 'multi-tile 3x3 pad 1 C=256', x: [1, 23, 27, 256], w: [6, 3, 3, 256], opts: { pads: 1 } },
+    { name: 'multi-tile groups 2 C=130 Mg=5', x: [1, 41, 39, 130], w: [10, 3, 3, 65], opts: { pads: [1, 0, 2, 1], groups: 2 } },
   ];
   for (const c of cases) {
     it(`${c.name}: every kind and build bit-exact, binary equal to a float conv on +-1 data`, () => {
