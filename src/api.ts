@@ -41,7 +41,7 @@ export {
   conv2d, packConvWeights, planConv2dTiles, PackedConvWeights, IM2COL_TILE_BYTES, ACC_TILE_BYTES,
   type Conv2DParams, type Conv2DAlgorithm, type PackConvWeightsOptions, type Conv2DTilePlan,
 } from './ops/conv2d.js';
-export { packWeights, PackedWeights, type PackOptions, type MatrixLayout } from './ops/packed.js';
+export { packWeights, PackedWeights, PackedConvBlock, type ConvWeightGeometry, type PackOptions, type MatrixLayout } from './ops/packed.js';
 export { matmul, ROW_TILE, type MatmulParams } from './ops/matmul.js';
 export { dense, type DenseParams } from './ops/dense.js';
 export type { AcceleratorParams, WithReport } from './ops/with-report.js';

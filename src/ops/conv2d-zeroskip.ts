@@ -25,10 +25,10 @@ import { conv2dInfo, convWeightInfo, type Conv2DInfo, type Conv2DOptions, type W
 import { resolveOutputStage, type OutputStage, type QuantParams } from '../descriptors/output-stage.js';
 import { UnsupportedError, ValueError, fmt } from '../errors.js';
 import type { Engine, TensorLike } from '../runtime/engine.js';
-import { WasmBlockOwner } from '../runtime/owned.js';
 import { Tensor, viewOf } from '../runtime/tensor.js';
 import { kernel, kernelName } from '../kernels/registry.js';
 import { PackedConvWeights, transposeBack, transposeInto } from './conv2d.js';
+import { PackedConvBlock } from './packed.js';
 import { checkPositiveInt } from './common.js';
 
 /** Bytes of int32 accumulators per band of output rows (at least one output row per band). */
@@ -123,36 +123,14 @@ export interface PackZeroSkipWeightsOptions {
  * so that repeated calls skip the per-call packing. Create with {@link packZeroSkipWeights} on a
  * SIMD engine; call {@link PackedZeroSkipWeights.dispose} when done.
  */
-export class PackedZeroSkipWeights extends WasmBlockOwner {
-  /** Output channels (filters). */
-  readonly M: number;
-  /** Kernel height and width. */
-  readonly R: number;
-  readonly S: number;
-  /** Input channels per group. */
-  readonly Cg: number;
-  /** Groups the weights were packed for. */
-  readonly groups: number;
-  /** Layout the weights were given in (and in which `wShape` is stated). */
-  readonly weightLayout: WeightLayout;
-  /** dtype of the weights as given (`wZeroPoints` are in its range). */
-  readonly dtype: 'int8' | 'uint8';
-  readonly wShape: readonly [number, number, number, number];
+export class PackedZeroSkipWeights extends PackedConvBlock {
   /** The weight zero point of every output channel, in `dtype`'s range, as packed. */
   readonly wZeroPoints: Int32Array;
   /** @internal Bytes of one group's packed B in the block (group g at g * groupBytes). */
   readonly groupBytes: number;
   /** @internal Use {@link packZeroSkipWeights}. */
   constructor(init: Omit<PackedZeroSkipWeights, 'dispose' | 'disposed' | 'byteLength' | 'belongsTo'>) {
-    super(init.block);
-    this.M = init.M;
-    this.R = init.R;
-    this.S = init.S;
-    this.Cg = init.Cg;
-    this.groups = init.groups;
-    this.weightLayout = init.weightLayout;
-    this.dtype = init.dtype;
-    this.wShape = init.wShape;
+    super(init.block, init);
     this.wZeroPoints = init.wZeroPoints;
     this.groupBytes = init.groupBytes;
   }

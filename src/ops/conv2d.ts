@@ -19,14 +19,13 @@
  * @module
  */
 import { alignUp } from '../runtime/memory.js';
-import { WasmBlockOwner } from '../runtime/owned.js';
 import type { Conv2DInfo, Conv2DOptions, WeightLayout } from '../descriptors/conv.js';
 import { conv2dInfo, convWeightInfo } from '../descriptors/conv.js';
 import { resolveOutputStage, type OutputStage, type QuantParams } from '../descriptors/output-stage.js';
 import { UnsupportedError, ValueError, fmt } from '../errors.js';
 import type { Engine, TensorLike } from '../runtime/engine.js';
 import { Tensor, viewOf } from '../runtime/tensor.js';
-import { type WeightDtype, weightFlipBytes, weightsToS8 } from './packed.js';
+import { PackedConvBlock, type WeightDtype, weightFlipBytes, weightsToS8 } from './packed.js';
 import { conv2dWithReport, type AcceleratorParams, type WithReport } from './with-report.js';
 
 /** Which conv algorithm runs. `'auto'`: direct for depthwise with multiplier 1, else im2col. */
@@ -60,24 +59,9 @@ export interface Conv2DParams extends Conv2DOptions, QuantParams {
  * engine. Holds one packed GEMM B matrix per group plus its column sums (im2col), or the
  * weights in [R, S, M] order (direct depthwise). Call {@link PackedConvWeights.dispose} when done.
  */
-export class PackedConvWeights extends WasmBlockOwner {
-  /** Output channels (filters). */
-  readonly M: number;
-  /** Kernel height and width. */
-  readonly R: number;
-  readonly S: number;
-  /** Input channels per group (the filter's input depth). */
-  readonly Cg: number;
-  /** Groups the weights were packed for. */
-  readonly groups: number;
-  /** Layout the weights were given in (and in which `wShape` is stated). */
-  readonly weightLayout: WeightLayout;
-  /**
-   * dtype of the weights as given: per-call `wZeroPoint` is in its range ([0, 255] for uint8;
-   * the block holds uint8 weights as w - 128 and the zero point is moved to match).
-   */
-  readonly dtype: WeightDtype;
-  readonly wShape: readonly [number, number, number, number];
+export class PackedConvWeights extends PackedConvBlock {
+  // dtype: per-call `wZeroPoint` is in its range ([0, 255] for uint8; the block holds uint8
+  // weights as w - 128 and the zero point is moved to match).
   /** The algorithm the packing serves. */
   readonly algorithm: 'im2col' | 'direct';
   /** @internal Byte offset of each group's packed B, and of the column sums, in the block. */
@@ -86,15 +70,7 @@ export class PackedConvWeights extends WasmBlockOwner {
   readonly colSumsOffset: number;
   /** @internal Use {@link packConvWeights}. */
   constructor(init: Omit<PackedConvWeights, 'dispose' | 'disposed' | 'byteLength' | 'belongsTo'>) {
-    super(init.block);
-    this.M = init.M;
-    this.R = init.R;
-    this.S = init.S;
-    this.Cg = init.Cg;
-    this.groups = init.groups;
-    this.weightLayout = init.weightLayout;
-    this.dtype = init.dtype;
-    this.wShape = init.wShape;
+    super(init.block, init);
     this.algorithm = init.algorithm;
     this.groupOffsets = init.groupOffsets;
     this.colSumsOffset = init.colSumsOffset;

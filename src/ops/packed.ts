@@ -7,6 +7,8 @@
 import { MemoryError, ShapeError, ValueError, fmt } from '../errors.js';
 import type { Engine, HostTensor, TensorLike } from '../runtime/engine.js';
 import { Tensor } from '../runtime/tensor.js';
+import { WasmBlockOwner } from '../runtime/owned.js';
+import type { WeightLayout } from '../descriptors/conv.js';
 
 /**
  * How 2-D weights are laid out: `'nk'` is N x K (one row per output column: PyTorch Linear,
@@ -28,6 +30,48 @@ const I32_MAX = 2147483647;
  * flipped to int8 once, when packed ({@link weightsToS8}).
  */
 export type WeightDtype = 'int8' | 'uint8';
+
+/** Geometry of convolution weights, as every packed form of them records it. */
+export interface ConvWeightGeometry {
+  /** Output channels (filters). */
+  readonly M: number;
+  /** Kernel height and width. */
+  readonly R: number;
+  readonly S: number;
+  /** Input channels per group (the filter's input depth). */
+  readonly Cg: number;
+  /** Groups the weights were packed for. */
+  readonly groups: number;
+  /** Layout the weights were given in (and in which `wShape` is stated). */
+  readonly weightLayout: WeightLayout;
+  /** dtype of the weights as given (zero points are in its range). */
+  readonly dtype: WeightDtype;
+  readonly wShape: readonly [number, number, number, number];
+}
+
+/** A Wasm block holding convolution weights packed for one kernel family, with their geometry. */
+export abstract class PackedConvBlock extends WasmBlockOwner implements ConvWeightGeometry {
+  readonly M: number;
+  readonly R: number;
+  readonly S: number;
+  readonly Cg: number;
+  readonly groups: number;
+  readonly weightLayout: WeightLayout;
+  readonly dtype: WeightDtype;
+  readonly wShape: readonly [number, number, number, number];
+
+  constructor(block: Tensor<'uint8'>, g: ConvWeightGeometry) {
+    super(block);
+    this.M = g.M;
+    this.R = g.R;
+    this.S = g.S;
+    this.Cg = g.Cg;
+    this.groups = g.groups;
+    this.weightLayout = g.weightLayout;
+    this.dtype = g.dtype;
+    this.wShape = g.wShape;
+  }
+}
 
 /**
  * Bytes of scratch {@link weightsToS8} needs as its destination: `n` for uint8 weights that would
