@@ -1,0 +1,118 @@
+/**
+ * Kernel selection for {@link conv2dAuto} and {@link denseAuto}: dense, zero-skip (activations)
+ * or CSR (pruned weights), from the measured activation and weight densities against crossovers
+ * that bench/csr.mjs (suite `crossover`) and bench/conv-zeroskip.mjs justify. Pure: no Wasm.
+ * @module
+ */
+import { ValueError, fmt } from '../errors.js';
+import type { Isa } from '../runtime/detect.js';
+
+/** A kernel the automatic ops can run. */
+export type KernelChoice = 'dense' | 'zeroskip' | 'csr';
+
+/** What the user passes as `use`: `'auto'` (measure and choose) or a forced kernel. */
+export type KernelUse = 'auto' | KernelChoice;
+
+/**
+ * Weight density (non-zero fraction) below which CSR beats our dense kernel, per layer kind and
+ * build. Measured with `node --no-liftoff --experimental-wasm-relaxed-simd bench/csr.mjs 7 <isa>
+ * crossover` (dense and CSR interleaved in one process, uniform random pruning, uint8
+ * activations, requantised output; median of per-pair wall-clock speedups CSR / dense, 2-core
+ * box shared with other jobs, load 2.4-2.9):
+ *
+ * | layer (simd build)         | w 0.6 | 0.5  | 0.4  | 0.3  | 0.25 | 0.2  | 0.15 |
+ * |----------------------------|-------|------|------|------|------|------|------|
+ * | FC 4096x4096 batch 1       | 0.47  | 0.54 | 0.60 | 0.73 | 0.81 | 1.02 | 1.24 |
+ * | FC 4096x4096 batch 16      | 0.81  | 0.97 | 1.18 | 1.16 | 1.53 | 2.11 | 2.50 |
+ * | VGG-16 conv3_1 (3x3, 128->256) | 0.64 | 0.73 | 0.84 | 1.07 | -  | 1.63 | -    |
+ *
+ * so the break-even points are about 0.2 (FC batch 1), 0.5 (FC batched) and 0.33 (conv). The
+ * scalar and relaxed builds use the same values (not measured separately; the relaxed dense
+ * kernel is faster, so there CSR needs a slightly lower density to pay: pass `csrCrossover`).
+ */
+export const CSR_CROSSOVER: Readonly<Record<'fc1' | 'fcBatched' | 'conv', Readonly<Record<Isa, number>>>> = {
+  fc1: { scalar: 0.2, simd: 0.2, relaxed: 0.2 },
+  fcBatched: { scalar: 0.5, simd: 0.5, relaxed: 0.5 },
+  conv: { scalar: 0.33, simd: 0.33, relaxed: 0.33 },
+};
+
+/**
+ * Activation density below which {@link denseAuto} runs the zero-skipping kernel (the FC layer as
+ * a 1x1 convolution): 0, i.e. never by default. bench/csr.mjs (crossover suite) measured it on
+ * FC 4096x4096 with dense weights at 0.13-0.5x our dense kernel (batch 1) and 0.24-0.37x (batch
+ * 16) for activation densities 0.7 .. 0.1 (it re-lays out the 16 MiB weight matrix per call).
+ * Forcing `use: 'zeroskip'` still works.
+ */
+export const FC_ZERO_SKIP_CROSSOVER = 0;
+
+/** Why a kernel ran: the measured densities, the thresholds compared, the decision. */
+export interface KernelSelection {
+  /** The kernel that ran. */
+  ran: KernelChoice;
+  /** True when the user forced it (`use` other than `'auto'`). */
+  forced: boolean;
+  /** Measured non-zero fraction of the activations (x != xZeroPoint); undefined when not measured. */
+  activationDensity: number | undefined;
+  /** Non-zero fraction of the weights (w != wZeroPoint of its row); undefined when not measured. */
+  weightDensity: number | undefined;
+  /** Activation density below which zero-skip pays (0 disables it). */
+  zeroSkipCrossover: number;
+  /** Weight density below which CSR pays. */
+  csrCrossover: number;
+  /** One sentence: the comparison that decided. */
+  reason: string;
+}
+
+/**
+ * The decision rule. Each sparse kernel is modelled as taking time proportional to its density
+ * with break-even at its crossover, so its estimated speedup over dense is crossover / density;
+ * the kernel with the largest estimate above 1 runs, else dense. With only one density sparse
+ * this reduces to "density < crossover"; with both (pruned weights AND sparse activations) the
+ * relatively sparser operand wins. CSR is never combined with skipZeros automatically:
+ * bench/csr.mjs measured CSR + skipZeros at 0.39-0.76x plain CSR on conv3_1 (activation density
+ * 0.5 .. 0.1, clustered zeros) and 0.1-0.3x on FC batch 1.
+ *
+ * `available`: kernels whose weight form exists (an {@link AutoWeights} keeps only some); the
+ * best available one runs.
+ */
+export function chooseKernel(
+  activationDensity: number | undefined, weightDensity: number | undefined,
+  zeroSkipCrossover: number, csrCrossover: number, available: ReadonlySet<KernelChoice>,
+): { ran: KernelChoice; reason: string } {
+  const est = (x: number, d: number | undefined) => (d === undefined || x <= 0 ? 0 : d === 0 ? Infinity : x / d);
+  const cand: { k: KernelChoice; s: number; why: string }[] = [
+    { k: 'csr', s: est(csrCrossover, weightDensity), why: `weight density ${fmtD(weightDensity)} < CSR crossover ${csrCrossover}` },
+    { k: 'zeroskip', s: est(zeroSkipCrossover, activationDensity), why: `activation density ${fmtD(activationDensity)} < zero-skip crossover ${zeroSkipCrossover}` },
+  ];
+  cand.sort((a, b) => b.s - a.s);
+  for (const c of cand) {
+    if (c.s > 1 && available.has(c.k)) {
+      const other = cand.find((o) => o !== c && o.s > 1);
+      return { ran: c.k, reason: c.why + (other ? ` (relatively sparser than: ${other.why}${available.has(other.k) ? '' : ', not packed'})` : '') };
+    }
+  }
+  if (available.has('dense')) {
+    return { ran: 'dense', reason: `no sparse kernel pays: activation density ${fmtD(activationDensity)} >= zero-skip crossover ${zeroSkipCrossover}, weight density ${fmtD(weightDensity)} >= CSR crossover ${csrCrossover}${cand.some((c) => c.s > 1) ? ' (or its weight form is not packed)' : ''}` };
+  }
+  // dense not packed: the best remaining form (an AutoWeights always keeps one).
+  const k = cand.find((c) => available.has(c.k))!.k;
+  return { ran: k, reason: `dense weights not packed; ${k} is the only form kept` };
+}
+
+function fmtD(d: number | undefined): string {
+  return d === undefined ? 'unmeasured' : String(+d.toFixed(4));
+}
+
+/** Validates `use` (typed error naming the op). */
+export function checkUse(op: string, use: unknown, allowed: readonly KernelUse[] = ['auto', 'dense', 'zeroskip', 'csr']): KernelUse {
+  if (use === undefined) return 'auto';
+  if (!allowed.includes(use as KernelUse)) throw new ValueError(op, `use = ${fmt(use)} is not known.`, `use ${allowed.map((a) => `'${a}'`).join(', ')}.`);
+  return use as KernelUse;
+}
+
+/** Validates a crossover (a density in [0, 1]). */
+export function checkCrossover(op: string, name: string, v: unknown, dflt: number): number {
+  if (v === undefined) return dflt;
+  if (typeof v !== 'number' || !(v >= 0 && v <= 1)) throw new ValueError(op, `${name} = ${fmt(v)} must be a density in [0, 1].`, `omit it for the measured default (${dflt} on this build).`);
+  return v;
+}
