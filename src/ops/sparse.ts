@@ -68,7 +68,7 @@ export class PackedCsrWeights extends WasmBlockOwner {
   /** @internal */
   readonly colIdx: Int32Array;
   /** @internal Byte offsets in the block. */
-  readonly offsets: { rowPtr: number; colIdx: number; vals: number; colCount: number };
+  readonly offsets: CsrOffsets;
   /** Column panels (entries stored panel by panel, each with its own rows + 1 row pointers). */
   readonly panels: number;
   /** @internal Use {@link packCsrWeights}. */
@@ -92,13 +92,51 @@ export class PackedCsrWeights extends WasmBlockOwner {
 
 }
 
-function layoutOf(rows: number, cols: number, nnz: number, panels: number) {
+/** @internal Byte offsets of the packed arrays in the block (b1*: -1 when there is no batch-1 form). */
+export interface CsrOffsets {
+  rowPtr: number;
+  colIdx: number;
+  vals: number;
+  colCount: number;
+  /** Batch-1 form (FC weights whose w - wzp all fit in int8): row starts, u16 columns, i8 values. */
+  b1RowPtr: number;
+  b1Col: number;
+  b1Val: number;
+}
+
+/**
+ * Entries of the row-contiguous int8 batch-1 form (rows padded to multiples of 8), or undefined
+ * when it does not apply: conv weights, or a value w - wzp outside int8.
+ */
+function b1Entries(csr: CsrMatrix): number | undefined {
+  if (csr.convShape !== undefined) return undefined;
+  for (let r = 0; r < csr.rows; r++) {
+    const z = csr.zeroPoints[r];
+    for (let i = csr.rowPtr[r]; i < csr.rowPtr[r + 1]; i++) {
+      const v = csr.values[i] - z;
+      if (v < -128 || v > 127) return undefined;
+    }
+  }
+  let n = 0;
+  for (let r = 0; r < csr.rows; r++) n += (csr.rowPtr[r + 1] - csr.rowPtr[r] + 7) & ~7;
+  return n;
+}
+
+function layoutOf(rows: number, cols: number, nnz: number, panels: number, b1: number | undefined) {
   const rowPtr = 0;
   const colIdx = alignUp(panels * (rows + 1) * 4);
   // 16 entries of zero slack after the last one (batch 1 reads whole 8-entry blocks).
   const vals = colIdx + alignUp((nnz + CSR_SLACK) * 2);
   const colCount = vals + alignUp((nnz + CSR_SLACK) * 2);
-  return { offsets: { rowPtr, colIdx, vals, colCount }, bytes: colCount + cols * 4 };
+  let end = colCount + alignUp(cols * 4);
+  let b1RowPtr = -1, b1Col = -1, b1Val = -1;
+  if (b1 !== undefined) {
+    b1RowPtr = end;
+    b1Col = b1RowPtr + alignUp((rows + 1) * 4);
+    b1Val = b1Col + alignUp((b1 + CSR_SLACK) * 2);
+    end = b1Val + alignUp(b1 + CSR_SLACK);
+  }
+  return { offsets: { rowPtr, colIdx, vals, colCount, b1RowPtr, b1Col, b1Val }, bytes: end };
 }
 
 /**
@@ -127,7 +165,8 @@ export function packCsrWeights(engine: Engine, csr: CsrMatrix): PackedCsrWeights
   checkCsrArg(op, csr);
   const pc = panelColsOf(csr.cols, csr.convShape !== undefined);
   const panels = Math.ceil(csr.cols / pc);
-  const { offsets, bytes } = layoutOf(csr.rows, csr.cols, csr.nnz, panels);
+  const b1 = b1Entries(csr);
+  const { offsets, bytes } = layoutOf(csr.rows, csr.cols, csr.nnz, panels, b1);
   checkPlanFits(engine, op, bytes, false, `packing a ${fmt(csr.rows)} x ${fmt(csr.cols)} CSR matrix with ${fmt(csr.nnz)} entries`);
   return engine.run(op, { inputs: [], output: { dtype: 'uint8', shape: [bytes] } }, ({ out }) => {
     const buf = engine.heap.memory.buffer;
@@ -160,6 +199,26 @@ export function packCsrWeights(engine: Engine, csr: CsrMatrix): PackedCsrWeights
     }
     ci.fill(0, nnz);
     vv.fill(0, nnz);
+    if (b1 !== undefined) {
+      // Row-contiguous batch-1 form: each row padded to a multiple of 8 with (column 0, value 0).
+      const brp = viewOf('int32', buf, base + offsets.b1RowPtr, csr.rows + 1);
+      const bc = new Uint16Array(buf, base + offsets.b1Col, b1 + CSR_SLACK);
+      const bv = new Int8Array(buf, base + offsets.b1Val, b1 + CSR_SLACK);
+      bc.fill(0);
+      bv.fill(0);
+      let o = 0;
+      for (let r = 0; r < csr.rows; r++) {
+        brp[r] = o;
+        const z = csr.zeroPoints[r];
+        const e = csr.rowPtr[r + 1];
+        for (let i = csr.rowPtr[r]; i < e; i++, o++) {
+          bc[o] = csr.colIdx[i];
+          bv[o] = csr.values[i] - z;
+        }
+        o = (o + 7) & ~7;
+      }
+      brp[csr.rows] = o;
+    }
     return new PackedCsrWeights(csr, out, offsets, panels);
   });
 }
@@ -213,13 +272,13 @@ interface Job {
 /** Allocates and runs: packs a CsrMatrix if needed, sets the output-stage constants, calls `body`. */
 function runSparse<D extends 'int32' | 'int8' | 'uint8'>(
   engine: Engine, job: Job, w: ReturnType<typeof resolveCsr>, stage: OutputStage, out: Tensor | undefined,
-  body: (p: { x: number; wBase: number; offsets: PackedCsrWeights['offsets']; panels: number; s: Record<string, number>; out: Tensor<D> }) => SparseCounts,
+  body: (p: { x: number; wBase: number; offsets: CsrOffsets; panels: number; s: Record<string, number>; out: Tensor<D> }) => SparseCounts,
 ): SparseResult<D> {
   const rq = stage.requant;
   const outDtype = (rq ? rq.outputDtype : 'int32') as D;
   const names = Object.keys(job.scratch);
   const sizes = names.map((n) => job.scratch[n]);
-  const layout = w.csr ? layoutOf(w.rows, w.cols, w.nnz, Math.ceil(w.cols / panelColsOf(w.cols, w.convShape !== undefined))) : undefined;
+  const layout = w.csr ? layoutOf(w.rows, w.cols, w.nnz, Math.ceil(w.cols / panelColsOf(w.cols, w.convShape !== undefined)), b1Entries(w.csr)) : undefined;
   const total = job.inputs.reduce((a, x) => a + engine.stageBytes(x), 0) + sizes.reduce((a, b) => a + alignUp(b), 0) + (layout ? layout.bytes : 0) + (out ? 0 : job.outShape.reduce((a, b) => a * b, 1) * (rq ? 1 : 4));
   checkPlanFits(engine, job.op, total, false, `${job.op} of ${fmt(w.rows)} x ${fmt(w.cols)} CSR weights (${fmt(w.nnz)} entries)`);
   const packed = w.packed ?? packCsrWeights(engine, w.csr!);
@@ -287,7 +346,8 @@ export function denseCsr(engine: Engine, x: TensorLike<'int8' | 'uint8'>, w: Pac
       const acc = stage.requant ? s.acc : out.ptr + b0 * N * 4;
       // Batch 1: [row] is already [lane 0, row]; else sums land in accT [row, lane] first.
       const accT = T === 1 ? acc : s.accT;
-      k.s16_csr_spmm(wBase + offsets.rowPtr, panels, wBase + offsets.colIdx, wBase + offsets.vals, N, s.xT, ldx, t, accT, ldx, skip ? 1 : 0);
+      if (T === 1 && !skip && offsets.b1RowPtr >= 0) k.s8_csr_spmv(wBase + offsets.b1RowPtr, wBase + offsets.b1Col, wBase + offsets.b1Val, N, s.xT, accT);
+      else k.s16_csr_spmm(wBase + offsets.rowPtr, panels, wBase + offsets.colIdx, wBase + offsets.vals, N, s.xT, ldx, t, accT, ldx, skip ? 1 : 0);
       if (T > 1) k.s32_csr_untranspose(accT, N, ldx, t, acc, N);
       outputStage(engine, stage, s, acc, t, N, N, stage.requant ? out.ptr + b0 * N : acc);
     }
