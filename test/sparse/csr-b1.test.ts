@@ -92,4 +92,26 @@ describe('denseCsr batch 1: the int8 row-contiguous form', () => {
       p2.dispose();
     }
   });
+
+  it('batched over several column panels (9000 columns, batch 1, 5 and 40): dense reference on every build', () => {
+    const rand = rng(406);
+    const cols = 9000;
+    const lens = [0, 1, 7, 8, 9, 300, 901];
+    const zps = lens.map((_, r) => r - 3);
+    const { m, dense } = matrix(lens, cols, zps, -100, 100, rand);
+    for (const B of [1, 5, 40]) {
+      const x = fillInts(new Uint8Array(B * cols), 0, 255, rand);
+      const ref = qgemmRef(x, 2, dense, Int32Array.from(zps), undefined, B, lens.length, cols);
+      const res: Record<string, ArrayLike<number>> = {};
+      for (const e of engines) {
+        const pw = packCsrWeights(e, m);
+        expect(pw.panels).toBe(3);
+        const r = denseCsr(e, { data: x, shape: [B, cols] }, pw, { xZeroPoint: 2 });
+        res[e.isa] = r.y.toArray();
+        r.y.dispose();
+        pw.dispose();
+      }
+      expectAllAgree(`panels, batch ${B}`, ref, res);
+    }
+  });
 });
