@@ -1,7 +1,7 @@
 // CSR sparse FC / conv vs our dense ops (same engine, same build), weight densities 1.0 .. 0.05.
 // Run: npm run build:ts && node --no-liftoff --experimental-wasm-relaxed-simd bench/csr.mjs [reps] [isa] [suite]
 // suite: 'main' (default: the issue's densities 1 / 0.3 / 0.1 / 0.05), 'crossover' (the sweep behind
-// CSR_CROSSOVER and the FC zero-skip crossover of src/ops/auto.ts), 'fc' (FC only, main densities).
+// CSR_CROSSOVER and the FC zero-skip crossover of src/ops/select.ts), 'fc' (FC only, main densities).
 // The machine is shared and noisy, so dense and CSR calls are timed INTERLEAVED (dense, csr,
 // dense, csr, ...) after a warm-up (>= 3 calls each and >= 0.5 s): both see the same load. One
 // JSON line per case: median wall and process-CPU ms of each, the median of the per-pair
@@ -99,7 +99,7 @@ if (suite === 'crossover') {
   for (const B of [1, 16]) {
     const x = e.tensor('uint8', [B, I], Array.from({ length: B * I }, () => (rnd() * 256) | 0));
     const pw = packWeights(e, { data: weights(O * I, 1), shape: [O, I] }, { layout: 'nk' });
-    for (const d of [0.6, 0.5, 0.4, 0.3, 0.25, 0.2, 0.15]) {
+    for (const d of B === 1 ? [0.6, 0.5, 0.4, 0.3, 0.25, 0.2, 0.15] : [0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3]) {
       const pc = packCsrWeights(e, denseToCsr(weights(O * I, d), [O, I]));
       out({ layer: `fc4096 b${B}`, what: 'csr/dense', density: d, ...pair(() => dense(e, x, pw, { xZeroPoint: 3, requantize: rq }), () => denseCsr(e, x, pc, { xZeroPoint: 3, requantize: rq }).y) });
       pc.dispose();

@@ -15,32 +15,42 @@ export type KernelUse = 'auto' | KernelChoice;
 
 /**
  * Weight density (non-zero fraction) below which CSR beats our dense kernel, per layer kind and
- * build. Measured with `node --no-liftoff --experimental-wasm-relaxed-simd bench/csr.mjs 7 <isa>
- * crossover` (dense and CSR interleaved in one process, uniform random pruning, uint8
- * activations, requantised output; median of per-pair wall-clock speedups CSR / dense, 2-core
- * box shared with other jobs, load 2.4-2.9):
+ * build. Measured with `node --no-liftoff --experimental-wasm-relaxed-simd bench/csr.mjs <reps>
+ * <isa> crossover` (dense and CSR interleaved in one process, uniform random pruning, int8
+ * weights with zero point 0, uint8 activations, requantised output; median of the per-pair
+ * wall-clock speedups CSR / dense; 2-core box shared with other jobs, load 3.6-4.7, so single
+ * cells are +-15 %):
  *
- * | layer (simd build)         | w 0.6 | 0.5  | 0.4  | 0.3  | 0.25 | 0.2  | 0.15 |
- * |----------------------------|-------|------|------|------|------|------|------|
- * | FC 4096x4096 batch 1       | 0.47  | 0.54 | 0.60 | 0.73 | 0.81 | 1.02 | 1.24 |
- * | FC 4096x4096 batch 16      | 0.81  | 0.97 | 1.18 | 1.16 | 1.53 | 2.11 | 2.50 |
- * | VGG-16 conv3_1 (3x3, 128->256) | 0.64 | 0.73 | 0.84 | 1.07 | -  | 1.63 | -    |
+ * | CSR / dense at weight density | 0.9  | 0.8  | 0.7  | 0.6  | 0.5  | 0.4  | 0.3  | 0.2  |
+ * |-------------------------------|------|------|------|------|------|------|------|------|
+ * | FC 4096^2 batch 1, simd       |      |      |      | 1.02 | 1.10 | 1.50 | 1.66 | 2.68 |
+ * | FC 4096^2 batch 1, relaxed    |      |      |      | 0.65 | 0.67 | 1.03 | 1.15 | 1.58 |
+ * | FC 4096^2 batch 1, scalar     |      |      |      | 2.96 | 4.58 | 5.39 | 6.41 | 10.8 |
+ * | FC 4096^2 batch 16, simd      |      |      |      | 0.93 | 1.21 | 1.48 | 1.86 | 2.64 |
+ * | FC 4096^2 batch 16, relaxed   | 0.90 | 0.97 | 1.14 | 1.12 | 1.55 | 1.78 | 2.14 |      |
+ * | FC 4096^2 batch 16, scalar    | 0.49 | 0.55 | 0.68 | 0.76 | 0.53 | 0.97 | 1.18 |      |
+ * | VGG-16 conv3_1, simd          |      |      |      | 0.76 | 1.07 | 1.19 | 1.42 | 2.03 |
+ * | VGG-16 conv3_1, relaxed       |      |      |      | 0.66 | 0.81 | 1.10 | 1.66 | 2.22 |
+ * | VGG-16 conv3_1, scalar        |      |      |      | 0.85 | 1.15 | 1.36 | 1.81 | 2.64 |
  *
- * so the break-even points are about 0.2 (FC batch 1), 0.5 (FC batched) and 0.33 (conv). The
- * scalar and relaxed builds use the same values (not measured separately; the relaxed dense
- * kernel is faster, so there CSR needs a slightly lower density to pay: pass `csrCrossover`).
+ * The defaults sit at (or a little below) the break-even points. Batch 1 of the scalar build
+ * runs a slow dense matrix-vector path, so CSR wins there even at 0.6 (0.9 is an extrapolation).
+ * Batch 1 values assume the int8 batch-1 form (every w - wzp in int8); the int16 fallback is
+ * slower (about 0.2 in the simd build before that form existed). Other layer shapes move these
+ * points: pass `csrCrossover` to override.
  */
 export const CSR_CROSSOVER: Readonly<Record<'fc1' | 'fcBatched' | 'conv', Readonly<Record<Isa, number>>>> = {
-  fc1: { scalar: 0.2, simd: 0.2, relaxed: 0.2 },
-  fcBatched: { scalar: 0.5, simd: 0.5, relaxed: 0.5 },
-  conv: { scalar: 0.33, simd: 0.33, relaxed: 0.33 },
+  fc1: { scalar: 0.9, simd: 0.5, relaxed: 0.4 },
+  fcBatched: { scalar: 0.35, simd: 0.55, relaxed: 0.6 },
+  conv: { scalar: 0.55, simd: 0.45, relaxed: 0.4 },
 };
 
 /**
  * Activation density below which {@link denseAuto} runs the zero-skipping kernel (the FC layer as
  * a 1x1 convolution): 0, i.e. never by default. bench/csr.mjs (crossover suite) measured it on
- * FC 4096x4096 with dense weights at 0.13-0.5x our dense kernel (batch 1) and 0.24-0.37x (batch
- * 16) for activation densities 0.7 .. 0.1 (it re-lays out the 16 MiB weight matrix per call).
+ * FC 4096x4096 with dense weights at 0.13-0.5x our dense kernel (batch 1) and 0.15-0.37x (batch
+ * 16) for activation densities 0.7 .. 0.1 in the SIMD builds, 0.09-0.55x in the scalar build
+ * (it re-lays out the 16 MiB weight matrix per call).
  * Forcing `use: 'zeroskip'` still works.
  */
 export const FC_ZERO_SKIP_CROSSOVER = 0;
@@ -69,8 +79,9 @@ export interface KernelSelection {
  * the kernel with the largest estimate above 1 runs, else dense. With only one density sparse
  * this reduces to "density < crossover"; with both (pruned weights AND sparse activations) the
  * relatively sparser operand wins. CSR is never combined with skipZeros automatically:
- * bench/csr.mjs measured CSR + skipZeros at 0.39-0.76x plain CSR on conv3_1 (activation density
- * 0.5 .. 0.1, clustered zeros) and 0.1-0.3x on FC batch 1.
+ * bench/csr.mjs measured CSR + skipZeros at 0.4-0.74x plain CSR on conv3_1 (weight density 0.1,
+ * clustered activations at density 0.5 .. 0.1), 0.04-0.4x on FC batch 1 and 0.53-0.85x on FC
+ * batch 16 (the batch-1 skip path is scalar; the vector paths only skip all-zero lane vectors).
  *
  * `available`: kernels whose weight form exists (an {@link AutoWeights} keeps only some); the
  * best available one runs.

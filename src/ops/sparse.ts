@@ -58,8 +58,11 @@ export interface SparseResult<D extends 'int32' | 'int8' | 'uint8' = 'int32' | '
 
 /**
  * CSR weights packed in Wasm memory (validated again when packed): int32 row pointers, u16
- * column indices, int16 values w - wzp[row], int32 entries per column. Create with
- * {@link packCsrWeights}; call {@link PackedCsrWeights.dispose} when done.
+ * column indices, int16 values w - wzp[row], int32 entries per column (4 bytes per entry). FC
+ * weights whose w - wzp all fit in int8 also get a row-contiguous batch-1 form (u16 columns, i8
+ * values, rows padded to multiples of 8 with zero fillers: 3 more bytes per entry) that the
+ * batch-1 kernel reads instead. Create with {@link packCsrWeights}; call
+ * {@link PackedCsrWeights.dispose} when done.
  */
 export class PackedCsrWeights extends WasmBlockOwner {
   readonly rows: number;
