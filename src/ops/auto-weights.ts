@@ -11,7 +11,7 @@ import { Tensor } from '../runtime/tensor.js';
 import { denseToCsr } from '../sparse/csr.js';
 import { packConvWeights, type PackedConvWeights } from './conv2d.js';
 import { packWeights, type PackedWeights } from './packed.js';
-import { CSR_CROSSOVER, type KernelChoice } from './select.js';
+import { CSR_CROSSOVER, activationDensity, type KernelChoice } from './select.js';
 import { packCsrWeights, type PackedCsrWeights } from './sparse.js';
 
 /** Options of {@link packAutoWeights}. */
@@ -162,9 +162,11 @@ export function resolveZeroPoints(op: string, zp: unknown, rows: number, dtype: 
 }
 
 /** @internal Fraction of weights different from their row's zero point (rows of equal length). */
-export function weightDensityOf(data: ArrayLike<number>, rows: number, zeroPoints: Int32Array): number {
+export function weightDensityOf(data: Int8Array | Uint8Array, rows: number, zeroPoints: Int32Array): number {
   const n = data.length;
   if (n === 0) return 0;
+  // One zero point (the usual case): the word-at-a-time scan of the activations.
+  if (zeroPoints.every((z) => z === zeroPoints[0])) return activationDensity({ data, shape: [n] }, zeroPoints[0]);
   const cols = n / rows;
   let nnz = 0;
   for (let r = 0; r < rows; r++) {

@@ -17,7 +17,7 @@ import { conv2d, PackedConvWeights } from './conv2d.js';
 import { conv2dZeroSkip, type Conv2DZeroSkipParams, type ZeroSkipCounts } from './conv2d-zeroskip.js';
 import type { FeieReport } from '../accel/feie.js';
 import { AutoWeights, csrOf, resolveZeroPoints, weightDensityOf } from './auto-weights.js';
-import { CSR_CROSSOVER, checkCrossover, checkUse, chooseKernel, type KernelChoice, type KernelSelection } from './select.js';
+import { CSR_CROSSOVER, activationDensity, checkCrossover, checkUse, chooseKernel, type KernelChoice, type KernelSelection } from './select.js';
 import { conv2dCsr, type SparseCounts } from './sparse.js';
 import { QuantError } from '../errors.js';
 import { Tensor as TensorClass } from '../runtime/tensor.js';
@@ -76,32 +76,7 @@ export interface Conv2DAutoResult<T extends Tensor<'int32' | 'int8' | 'uint8'>> 
   sparseCounts?: SparseCounts;
 }
 
-/**
- * Fraction of elements of x that differ from `zeroPoint` (x's own domain): the activation density.
- * One pass in JavaScript over x.data (host array or a tensor's view); no Wasm memory is touched.
- */
-export function activationDensity(x: TensorLike<'int8' | 'uint8'>, zeroPoint = 0): number {
-  const d = x.data as Int8Array | Uint8Array;
-  const n = d.length;
-  if (n === 0) return 0;
-  let nz = 0;
-  // Four bytes at a time when the view is aligned: a zero point repeated in every byte.
-  const aligned = d.byteOffset % 4 === 0;
-  const q = aligned ? n >> 2 : 0;
-  if (q > 0) {
-    const z8 = zeroPoint & 0xff;
-    const z32 = (z8 | (z8 << 8) | (z8 << 16) | (z8 << 24)) >>> 0;
-    const u = new Uint32Array(d.buffer, d.byteOffset, q);
-    for (let i = 0; i < q; i++) {
-      // branch-free (ReLU data makes any branch unpredictable): high bit of each zero byte set
-      const v = u[i] ^ z32;
-      const zb = ~(((v & 0x7f7f7f7f) + 0x7f7f7f7f) | v) & 0x80808080;
-      nz += 4 - (Math.imul(zb >>> 7, 0x01010101) >>> 24);
-    }
-  }
-  for (let i = q * 4; i < n; i++) if (d[i] !== zeroPoint) nz++;
-  return nz / n;
-}
+export { activationDensity } from './select.js';
 
 /**
  * Quantised 2-D convolution that runs the dense kernel ({@link conv2d}: im2col + GEMM, or the

@@ -6,6 +6,7 @@
  */
 import { ValueError, fmt } from '../errors.js';
 import type { Isa } from '../runtime/detect.js';
+import type { TensorLike } from '../runtime/engine.js';
 
 /** A kernel the automatic ops can run. */
 export type KernelChoice = 'dense' | 'zeroskip' | 'csr';
@@ -126,4 +127,31 @@ export function checkCrossover(op: string, name: string, v: unknown, dflt: numbe
   if (v === undefined) return dflt;
   if (typeof v !== 'number' || !(v >= 0 && v <= 1)) throw new ValueError(op, `${name} = ${fmt(v)} must be a density in [0, 1].`, `omit it for the measured default (${dflt} on this build).`);
   return v;
+}
+
+/**
+ * Fraction of elements of x that differ from `zeroPoint` (x's own domain): the activation density.
+ * One pass in JavaScript over x.data (host array or a tensor's view); no Wasm memory is touched.
+ */
+export function activationDensity(x: TensorLike<'int8' | 'uint8'>, zeroPoint = 0): number {
+  const d = x.data as Int8Array | Uint8Array;
+  const n = d.length;
+  if (n === 0) return 0;
+  let nz = 0;
+  // Four bytes at a time when the view is aligned: a zero point repeated in every byte.
+  const aligned = d.byteOffset % 4 === 0;
+  const q = aligned ? n >> 2 : 0;
+  if (q > 0) {
+    const z8 = zeroPoint & 0xff;
+    const z32 = (z8 | (z8 << 8) | (z8 << 16) | (z8 << 24)) >>> 0;
+    const u = new Uint32Array(d.buffer, d.byteOffset, q);
+    for (let i = 0; i < q; i++) {
+      // branch-free (ReLU data makes any branch unpredictable): high bit of each zero byte set
+      const v = u[i] ^ z32;
+      const zb = ~(((v & 0x7f7f7f7f) + 0x7f7f7f7f) | v) & 0x80808080;
+      nz += 4 - (Math.imul(zb >>> 7, 0x01010101) >>> 24);
+    }
+  }
+  for (let i = q * 4; i < n; i++) if (d[i] !== zeroPoint) nz++;
+  return nz / n;
 }
