@@ -164,6 +164,14 @@ describe('denseAuto', () => {
     expect([...sparse.forms].sort()).toEqual(['csr']);
     const dense = packAutoWeights(e, { data: fillInts(new Int8Array(1000), 1, 100, rand), shape: [20, 50] });
     expect([...dense.forms].sort()).toEqual(['dense']);
+    // exact densities: one zero point (word scan, odd length) and per-row zero points
+    const zr = Array.from({ length: 7 }, (_, r) => r - 3);
+    const pr = packAutoWeights(e, { data: pruned(rand, 7, 13, 30, zr, 'int8'), shape: [7, 13] }, { wZeroPoint: zr, forms: ['csr'] });
+    expect(pr.density).toBe(30 / 91);
+    const u8 = packAutoWeights(e, { data: pruned(rand, 7, 13, 29, new Array(7).fill(200), 'uint8'), shape: [7, 13] }, { wZeroPoint: 200, forms: ['csr'] });
+    expect(u8.density).toBe(29 / 91);
+    pr.dispose();
+    u8.dispose();
     const x = { data: new Uint8Array(50).fill(1), shape: [1, 50] };
     expect(() => denseAuto(e, x, sparse, { use: 'dense' })).toThrow(ValueError);
     expect(() => denseAuto(e, x, dense, { use: 'zeroskip' })).toThrow(ValueError);
