@@ -105,3 +105,9 @@ export {
   type RunNetworkOptions, type NetworkRun, type LayerRun, type NetworkAcceleratorReport, type CalibrateGraphOptions,
   type PrepareNetworkOptions, type PreparedRunOptions, type PreparedLayerWeights,
 } from './nets/index.js';
+export {
+  chooseKernel, CSR_CROSSOVER, FC_ZERO_SKIP_CROSSOVER,
+  type KernelChoice, type KernelUse, type KernelSelection,
+} from './ops/select.js';
+export { AutoWeights, packAutoWeights, type PackAutoWeightsOptions } from './ops/auto-weights.js';
+export { denseAuto, type DenseAutoParams, type DenseAutoResult } from './ops/dense-auto.js';

@@ -87,6 +87,8 @@ export interface WasmKernels {
   s16_csr_spmm_direct(rowPtr: number, offs: number, vals: number, rows: number, xBase: number, P: number, accT: number, ldl: number, skipZeros: number, accumulate: number): void;
   q8_csr_rows_t(x: number, H: number, W: number, C: number, pt: number, pl: number, Hp: number, Wp: number, xzp: number, signed: number, xc: number): void;
   csr_zero_macs_direct(xBase: number, offK: number, K: number, P: number, colCount: number): number;
+  // assembly/sparse/csr.ts (batch 1, row-contiguous int8 form)
+  s8_csr_spmv(rowPtr: number, colIdx: number, vals8: number, rows: number, x: number, acc: number): void;
   // assembly/binary/conventions.ts
   b1_conventions(which: number): number;
   // assembly/binary/pack.ts

@@ -27,8 +27,14 @@ import { checkPlanFits } from './packed.js';
 export const CSR_LANES = 32;
 /** Largest column count the packed form supports (16-bit column indices). */
 export const CSR_MAX_COLS = 65536;
-/** Columns per panel of packed FC weights (512 columns x 16 lanes x 2 bytes = 16 KiB of activations). */
-export const CSR_PANEL_COLS = 512;
+/**
+ * Columns per panel of packed FC weights (4096 columns x 16 lanes x 2 bytes = 128 KiB of
+ * activations, L2-resident). Measured on FC 4096x4096 batch 16 at weight density 0.1
+ * (bench/csr.mjs, same process): 512 -> 2.24-2.37 ms, 1024 -> 2.00-2.07, 2048 -> 1.93-1.98,
+ * 4096 -> 1.91-1.96: shorter per-panel row segments cost more (loop exits, odd tails, accumulator
+ * reloads) than L1 residency of the activations gains.
+ */
+export const CSR_PANEL_COLS = 4096;
 
 const CSR_SLACK = 16;
 
@@ -52,8 +58,11 @@ export interface SparseResult<D extends 'int32' | 'int8' | 'uint8' = 'int32' | '
 
 /**
  * CSR weights packed in Wasm memory (validated again when packed): int32 row pointers, u16
- * column indices, int16 values w - wzp[row], int32 entries per column. Create with
- * {@link packCsrWeights}; call {@link PackedCsrWeights.dispose} when done.
+ * column indices, int16 values w - wzp[row], int32 entries per column (4 bytes per entry). FC
+ * weights whose w - wzp all fit in int8 also get a row-contiguous batch-1 form (u16 columns, i8
+ * values, rows padded to multiples of 8 with zero fillers: 3 more bytes per entry) that the
+ * batch-1 kernel reads instead. Create with {@link packCsrWeights}; call
+ * {@link PackedCsrWeights.dispose} when done.
  */
 export class PackedCsrWeights extends WasmBlockOwner {
   readonly rows: number;
@@ -68,7 +77,7 @@ export class PackedCsrWeights extends WasmBlockOwner {
   /** @internal */
   readonly colIdx: Int32Array;
   /** @internal Byte offsets in the block. */
-  readonly offsets: { rowPtr: number; colIdx: number; vals: number; colCount: number };
+  readonly offsets: CsrOffsets;
   /** Column panels (entries stored panel by panel, each with its own rows + 1 row pointers). */
   readonly panels: number;
   /** @internal Use {@link packCsrWeights}. */
@@ -92,13 +101,51 @@ export class PackedCsrWeights extends WasmBlockOwner {
 
 }
 
-function layoutOf(rows: number, cols: number, nnz: number, panels: number) {
+/** @internal Byte offsets of the packed arrays in the block (b1*: -1 when there is no batch-1 form). */
+export interface CsrOffsets {
+  rowPtr: number;
+  colIdx: number;
+  vals: number;
+  colCount: number;
+  /** Batch-1 form (FC weights whose w - wzp all fit in int8): row starts, u16 columns, i8 values. */
+  b1RowPtr: number;
+  b1Col: number;
+  b1Val: number;
+}
+
+/**
+ * Entries of the row-contiguous int8 batch-1 form (rows padded to multiples of 8), or undefined
+ * when it does not apply: conv weights, or a value w - wzp outside int8.
+ */
+function b1Entries(csr: CsrMatrix): number | undefined {
+  if (csr.convShape !== undefined) return undefined;
+  for (let r = 0; r < csr.rows; r++) {
+    const z = csr.zeroPoints[r];
+    for (let i = csr.rowPtr[r]; i < csr.rowPtr[r + 1]; i++) {
+      const v = csr.values[i] - z;
+      if (v < -128 || v > 127) return undefined;
+    }
+  }
+  let n = 0;
+  for (let r = 0; r < csr.rows; r++) n += (csr.rowPtr[r + 1] - csr.rowPtr[r] + 7) & ~7;
+  return n;
+}
+
+function layoutOf(rows: number, cols: number, nnz: number, panels: number, b1: number | undefined) {
   const rowPtr = 0;
   const colIdx = alignUp(panels * (rows + 1) * 4);
   // 16 entries of zero slack after the last one (batch 1 reads whole 8-entry blocks).
   const vals = colIdx + alignUp((nnz + CSR_SLACK) * 2);
   const colCount = vals + alignUp((nnz + CSR_SLACK) * 2);
-  return { offsets: { rowPtr, colIdx, vals, colCount }, bytes: colCount + cols * 4 };
+  let end = colCount + alignUp(cols * 4);
+  let b1RowPtr = -1, b1Col = -1, b1Val = -1;
+  if (b1 !== undefined) {
+    b1RowPtr = end;
+    b1Col = b1RowPtr + alignUp((rows + 1) * 4);
+    b1Val = b1Col + alignUp((b1 + CSR_SLACK) * 2);
+    end = b1Val + alignUp(b1 + CSR_SLACK);
+  }
+  return { offsets: { rowPtr, colIdx, vals, colCount, b1RowPtr, b1Col, b1Val }, bytes: end };
 }
 
 /**
@@ -127,7 +174,8 @@ export function packCsrWeights(engine: Engine, csr: CsrMatrix): PackedCsrWeights
   checkCsrArg(op, csr);
   const pc = panelColsOf(csr.cols, csr.convShape !== undefined);
   const panels = Math.ceil(csr.cols / pc);
-  const { offsets, bytes } = layoutOf(csr.rows, csr.cols, csr.nnz, panels);
+  const b1 = b1Entries(csr);
+  const { offsets, bytes } = layoutOf(csr.rows, csr.cols, csr.nnz, panels, b1);
   checkPlanFits(engine, op, bytes, false, `packing a ${fmt(csr.rows)} x ${fmt(csr.cols)} CSR matrix with ${fmt(csr.nnz)} entries`);
   return engine.run(op, { inputs: [], output: { dtype: 'uint8', shape: [bytes] } }, ({ out }) => {
     const buf = engine.heap.memory.buffer;
@@ -160,6 +208,26 @@ export function packCsrWeights(engine: Engine, csr: CsrMatrix): PackedCsrWeights
     }
     ci.fill(0, nnz);
     vv.fill(0, nnz);
+    if (b1 !== undefined) {
+      // Row-contiguous batch-1 form: each row padded to a multiple of 8 with (column 0, value 0).
+      const brp = viewOf('int32', buf, base + offsets.b1RowPtr, csr.rows + 1);
+      const bc = new Uint16Array(buf, base + offsets.b1Col, b1 + CSR_SLACK);
+      const bv = new Int8Array(buf, base + offsets.b1Val, b1 + CSR_SLACK);
+      bc.fill(0);
+      bv.fill(0);
+      let o = 0;
+      for (let r = 0; r < csr.rows; r++) {
+        brp[r] = o;
+        const z = csr.zeroPoints[r];
+        const e = csr.rowPtr[r + 1];
+        for (let i = csr.rowPtr[r]; i < e; i++, o++) {
+          bc[o] = csr.colIdx[i];
+          bv[o] = csr.values[i] - z;
+        }
+        o = (o + 7) & ~7;
+      }
+      brp[csr.rows] = o;
+    }
     return new PackedCsrWeights(csr, out, offsets, panels);
   });
 }
@@ -213,13 +281,13 @@ interface Job {
 /** Allocates and runs: packs a CsrMatrix if needed, sets the output-stage constants, calls `body`. */
 function runSparse<D extends 'int32' | 'int8' | 'uint8'>(
   engine: Engine, job: Job, w: ReturnType<typeof resolveCsr>, stage: OutputStage, out: Tensor | undefined,
-  body: (p: { x: number; wBase: number; offsets: PackedCsrWeights['offsets']; panels: number; s: Record<string, number>; out: Tensor<D> }) => SparseCounts,
+  body: (p: { x: number; wBase: number; offsets: CsrOffsets; panels: number; s: Record<string, number>; out: Tensor<D> }) => SparseCounts,
 ): SparseResult<D> {
   const rq = stage.requant;
   const outDtype = (rq ? rq.outputDtype : 'int32') as D;
   const names = Object.keys(job.scratch);
   const sizes = names.map((n) => job.scratch[n]);
-  const layout = w.csr ? layoutOf(w.rows, w.cols, w.nnz, Math.ceil(w.cols / panelColsOf(w.cols, w.convShape !== undefined))) : undefined;
+  const layout = w.csr ? layoutOf(w.rows, w.cols, w.nnz, Math.ceil(w.cols / panelColsOf(w.cols, w.convShape !== undefined)), b1Entries(w.csr)) : undefined;
   const total = job.inputs.reduce((a, x) => a + engine.stageBytes(x), 0) + sizes.reduce((a, b) => a + alignUp(b), 0) + (layout ? layout.bytes : 0) + (out ? 0 : job.outShape.reduce((a, b) => a * b, 1) * (rq ? 1 : 4));
   checkPlanFits(engine, job.op, total, false, `${job.op} of ${fmt(w.rows)} x ${fmt(w.cols)} CSR weights (${fmt(w.nnz)} entries)`);
   const packed = w.packed ?? packCsrWeights(engine, w.csr!);
@@ -287,7 +355,8 @@ export function denseCsr(engine: Engine, x: TensorLike<'int8' | 'uint8'>, w: Pac
       const acc = stage.requant ? s.acc : out.ptr + b0 * N * 4;
       // Batch 1: [row] is already [lane 0, row]; else sums land in accT [row, lane] first.
       const accT = T === 1 ? acc : s.accT;
-      k.s16_csr_spmm(wBase + offsets.rowPtr, panels, wBase + offsets.colIdx, wBase + offsets.vals, N, s.xT, ldx, t, accT, ldx, skip ? 1 : 0);
+      if (T === 1 && !skip && offsets.b1RowPtr >= 0) k.s8_csr_spmv(wBase + offsets.b1RowPtr, wBase + offsets.b1Col, wBase + offsets.b1Val, N, s.xT, accT);
+      else k.s16_csr_spmm(wBase + offsets.rowPtr, panels, wBase + offsets.colIdx, wBase + offsets.vals, N, s.xT, ldx, t, accT, ldx, skip ? 1 : 0);
       if (T > 1) k.s32_csr_untranspose(accT, N, ldx, t, acc, N);
       outputStage(engine, stage, s, acc, t, N, N, stage.requant ? out.ptr + b0 * N : acc);
     }
