@@ -95,8 +95,15 @@ export function resolveOutputStage(op: string, params: QuantParams, channels: nu
     if (z !== 0) wZeroPoints = new Int32Array(channels).fill(z);
   } else {
     wZeroPoints = new Int32Array(channels);
-    for (let i = 0; i < channels; i++) wZeroPoints[i] = checkZeroPoint(op, `wZeroPoint[${i}]`, wz[i], wDtype) - wShift;
-    if (wZeroPoints.every((z) => z === 0)) wZeroPoints = undefined;
+    const [lo, hi] = qrange(wDtype);
+    let any = 0;
+    for (let i = 0; i < channels; i++) {
+      // The message (and its string) is built only for a value that fails: this loop runs per call.
+      const v = wz[i];
+      const z = Number.isInteger(v) && v >= lo && v <= hi ? v : checkZeroPoint(op, `wZeroPoint[${i}]`, v, wDtype);
+      any |= wZeroPoints[i] = z - wShift;
+    }
+    if (any === 0) wZeroPoints = undefined;
   }
 
   const bias = new Int32Array(channels);
@@ -104,7 +111,8 @@ export function resolveOutputStage(op: string, params: QuantParams, channels: nu
     const b = params.bias;
     if (b === null || typeof b !== 'object' || typeof b.length !== 'number') throw new ValueError(op, `bias must be an Int32Array of ${channels} values, got ${fmt(b)}.`, 'pass an Int32Array with one int32 per output channel.');
     if (b.length !== channels) throw new ShapeError(op, `bias has ${b.length} values but there are ${channels} output channels.`, `pass exactly ${channels} bias values.`);
-    for (let i = 0; i < channels; i++) {
+    if (b instanceof Int32Array) bias.set(b); // int32 by construction
+    else for (let i = 0; i < channels; i++) {
       const v = b[i];
       if (!Number.isInteger(v) || v < -2147483648 || v > 2147483647) throw new QuantError(op, `bias[${i}] = ${fmt(v)} is not an int32.`, 'quantise the bias to int32 (bias_real / (xScale * wScale), rounded).');
       bias[i] = v;
@@ -122,12 +130,20 @@ export function resolveOutputStage(op: string, params: QuantParams, channels: nu
   const yZeroPoint = checkZeroPoint(op, 'requantize.yZeroPoint', rq.yZeroPoint ?? 0, outputDtype);
   // float32 arithmetic, as onnxruntime computes its requantisation multiplier.
   const f = Math.fround;
+  const multiplier = (w: number, i: number): number => {
+    const m = f(f(f(xs) * f(w)) / f(ys));
+    if (!Number.isFinite(m) || m === 0) {
+      throw new QuantError(op, `the requantisation multiplier xScale*wScale/yScale = ${fmt(m)} for channel ${i} is not representable in float32.`, 'use scales of sensible magnitude (the multiplier should be between 1e-30 and 1e30).');
+    }
+    return m;
+  };
   const multipliers = new Float32Array(channels);
-  for (let i = 0; i < channels; i++) {
-    const w = checkScale(op, typeof ws === 'number' ? 'requantize.wScale' : `requantize.wScale[${i}]`, typeof ws === 'number' ? ws : ws[i]);
-    multipliers[i] = f(f(f(xs) * f(w)) / f(ys));
-    if (!Number.isFinite(multipliers[i]) || multipliers[i] === 0) {
-      throw new QuantError(op, `the requantisation multiplier xScale*wScale/yScale = ${fmt(multipliers[i])} for channel ${i} is not representable in float32.`, 'use scales of sensible magnitude (the multiplier should be between 1e-30 and 1e30).');
+  if (typeof ws === 'number') multipliers.fill(multiplier(checkScale(op, 'requantize.wScale', ws), 0));
+  else {
+    for (let i = 0; i < channels; i++) {
+      // As above: the label string only for a failing value.
+      const v = ws[i];
+      multipliers[i] = multiplier(typeof v === 'number' && v > 0 && v < Infinity ? v : checkScale(op, `requantize.wScale[${i}]`, v), i);
     }
   }
   const [qmin, qmax] = resolveActivation(op, rq.activation, ys, yZeroPoint, outputDtype);
