@@ -52,7 +52,7 @@ export const KERNELS: readonly KernelInfo[] = [
   },
   { name: 'q8_conv_feie', family: 'feie', export: 'q8_conv_feie', summary: 'FEIE/ZASCAS zero-skipping conv: non-zero inputs streamed pixel by pixel and scattered into int32 NHWC outputs, vectorised over output channels (i16 pairs, dot); exact counts from the same pass', vectorised: ['simd', 'relaxed'] },
   // binary / ternary (assembly/binary/, conventions in src/binary/conventions.ts). The popcount
-  // is chosen per build from measurement (bench/binary.mjs): see assembly/binary/gemm.ts.
+  // is chosen per build from measurement (bench/binary-tiles.mjs): see assembly/binary/gemm.ts.
   { name: 'b1_pack_f32', family: 'binary', export: 'b1_pack_f32', summary: 'float32 -> bits (bit 1 = -1 where x < threshold), channels-last, any C, word-aligned groups', vectorised: ['simd', 'relaxed'] },
   { name: 'b1_pack_q8', family: 'binary', export: 'b1_pack_q8', summary: 'int8/uint8 -> bits (x < threshold, e.g. the zero point), channels-last, any C', vectorised: ['simd', 'relaxed'] },
   { name: 't2_pack_f32', family: 'binary', export: 't2_pack_f32', summary: 'float32 -> ternary bit-planes (nz = |x| > delta, neg = x < -delta), interleaved per word', vectorised: ['simd', 'relaxed'] },
