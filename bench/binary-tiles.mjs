@@ -1,7 +1,8 @@
 // XNOR GEMM kernels A/B and a time breakdown of the XNOR path, one build per run.
-// 1. b1b1_gemm_xnor (row layout; v128 popcount in SIMD builds), b1b1_gemm_xnor_u64 (row layout),
-//    b1b1_gemm_panel (4-row panels; u64 + v128 columns in SIMD builds) and b1b1_gemm_panel_u64 on the same operands, rounds interleaved so that the
-//    shared machine's load hits all alike, against the XOR + popcount probes.
+// 1. b1b1_gemm_panel (4-row panels; u64 + v128 columns in SIMD builds) and b1b1_gemm_panel_u64
+//    (popcnt<u64> only) on the same operands, rounds interleaved so that the shared machine's load
+//    hits both alike, against the XOR + popcount probes; `vsU64` is the median of the per-round
+//    ratios (paired).
 // 2. Per workload (GEMM 1024^3, VGG-16 conv3_1, ResNet-50 3x3), the raw kernels binaryGemm /
 //    binaryConv2d call, timed apart: operand packing (panels / bit im2col), the XNOR-popcount
 //    GEMM, the pad correction; the output stage is not run (int32 out).
@@ -49,8 +50,6 @@ console.log(JSON.stringify({ isa, rounds, loadavg: loadavg().map((v) => +v.toFix
   k.b1_pack_panels(pa.ptr, M, Kw, Kw, qa);
   k.b1_pack_panels(pb.ptr, N, Kw, Kw, qb);
   const fns = {
-    b1b1_gemm_xnor: () => k.b1b1_gemm_xnor(M, N, Kw, K, pa.ptr, Kw, pb.ptr, Kw, c, N),
-    b1b1_gemm_xnor_u64: () => k.b1b1_gemm_xnor_u64(M, N, Kw, K, pa.ptr, Kw, pb.ptr, Kw, c, N),
     b1b1_gemm_panel: () => k.b1b1_gemm_panel(M, N, Kw, K, qa, qb, c, N),
     b1b1_gemm_panel_u64: () => k.b1b1_gemm_panel_u64(M, N, Kw, K, qa, qb, c, N),
   };
@@ -60,6 +59,7 @@ console.log(JSON.stringify({ isa, rounds, loadavg: loadavg().map((v) => +v.toFix
   for (let r = 0; r < rounds; r++) for (const f of r % 2 ? names : [...names].reverse()) t[f].push(cpu(fns[f], 2));
   const out = {};
   for (const f of names) out[f] = { ms: +med(t[f]).toFixed(3), GMACs: +((M * N * K) / med(t[f]) / 1e6).toFixed(1) };
+  out.b1b1_gemm_panel.vsU64 = +med(t.b1b1_gemm_panel_u64.map((v, i) => v / t.b1b1_gemm_panel[i])).toFixed(3);
   console.log(JSON.stringify({ isa, kernelsGemm1024: out }));
 }
 

@@ -22,10 +22,6 @@ const cpuMs = () => {
 };
 const rnd = lcg(777);
 
-function time(fn) {
-  return timeAll({ fn }).fn;
-}
-
 /** Interleaved timing of several ops (see the header); returns per op medians and per-round CPU ms. */
 function timeAll(fns) {
   const names = Object.keys(fns);
@@ -97,22 +93,6 @@ for (const isa of isas) {
       const pa = packBits(e, { data: pm(M * K), shape: [M, K] }), pb = packBits(e, { data: pm(N * K), shape: [N, K] });
       const ta = packTernary(e, { data: pmt(M * K), shape: [M, K] }), tb = packTernary(e, { data: pmt(N * K), shape: [N, K] });
       ({ int8, bin, tern } = timeAll({ int8: () => matmul(e, a, w), bin: () => binaryGemm(e, pa, pb), tern: () => binaryGemm(e, ta, tb) }));
-      // The kernel choice: the same GEMM through the raw kernels, row layout with v128 popcount
-      // (b1b1_gemm_xnor in SIMD builds) or popcnt<u64> (b1b1_gemm_xnor_u64), and the 4-row panel
-      // kernel binaryGemm uses (b1b1_gemm_panel, u64 + v128 columns in SIMD builds); same
-      // operands, same output buffer.
-      const c = e.tensor('int32', [M, N]);
-      const Kw = K / 64, panels = !!e.kernels.b1_pack_panels;
-      const qa = e.tensor('int32', [panels ? e.kernels.b1_panel_bytes(M, Kw) / 4 : 1]), qb = e.tensor('int32', [panels ? e.kernels.b1_panel_bytes(N, Kw) / 4 : 1]);
-      if (panels) e.kernels.b1_pack_panels(pa.ptr, M, pa.wordsPerRow, Kw, qa.ptr);
-      if (panels) e.kernels.b1_pack_panels(pb.ptr, N, pb.wordsPerRow, Kw, qb.ptr);
-      const raw = (f) => time(() => (e.kernels[f](M, N, Kw, K, pa.ptr, pa.wordsPerRow, pb.ptr, pb.wordsPerRow, c.ptr, N), { dispose() {} }));
-      const vr = raw('b1b1_gemm_xnor'), ur = raw('b1b1_gemm_xnor_u64');
-      // (builds before the panel kernels lack it: this script also times older builds)
-      const pr = e.kernels.b1b1_gemm_panel ? time(() => (e.kernels.b1b1_gemm_panel(M, N, Kw, K, qa.ptr, qb.ptr, c.ptr, N), { dispose() {} })) : undefined;
-      for (const t of [c, qa, qb]) t.dispose();
-      const gm = ({ rounds, ...t }) => ({ ...t, GMACs: +(macs / t.cpuMs / 1e6).toFixed(1) });
-      console.log(JSON.stringify({ isa, kernelChoice: wl.name, b1b1_gemm_xnor: gm(vr), b1b1_gemm_xnor_u64: gm(ur), b1b1_gemm_panel: pr && gm(pr) }));
       for (const t of [a, w, pa, pb, ta, tb]) t.dispose();
     } else {
       const { H, W, C, M, R, S, pads } = wl.conv;

@@ -1,4 +1,4 @@
-// Binary / ternary convolution = bit im2col + b1b1_gemm_xnor / t2t2_gemm + (binary only) the
+// Binary / ternary convolution = bit im2col (panels) + b1b1_gemm_panel / t2t2_gemm_panel + (binary only) the
 // exact padding correction, conventions.ts. Activations are NHWC packed rows of `wpp` words per
 // pixel; one group's segment is `wg` words at word offset w0 of each pixel.
 
@@ -16,52 +16,9 @@
 }
 
 /**
- * Writes `rows` rows of R * S * wg words (taps in (r, s) order) for output pixels [p0, p0 + rows)
- * (e = p / F, f = p % F) of one packed image x (H x W pixels of wpp words). Padded taps are 0
- * words (+1 for binary, 0 for ternary).
- */
-export function b1_im2col(
-  x: usize, H: i32, W: i32, wpp: i32, R: i32, S: i32,
-  sh: i32, sw: i32, dh: i32, dw: i32, pt: i32, pl: i32, F: i32,
-  p0: i32, rows: i32, w0: i32, wg: i32, dst: usize,
-): void {
-  const tapBytes = <usize>wg << 3;
-  const K = <usize>(R * S) * tapBytes;
-  let e = p0 / F;
-  let f = p0 - e * F;
-  for (let p = 0; p < rows; p++) {
-    const row = dst + <usize>p * K;
-    const ih0 = e * sh - pt;
-    const iw0 = f * sw - pl;
-    const sr = sRange(iw0, W, S, dw);
-    const sLo = <i32>(sr >> 32), sHi = <i32>(sr & 0xffffffff);
-    for (let r = 0; r < R; r++) {
-      const ih = ih0 + r * dh;
-      const d = row + <usize>(r * S) * tapBytes;
-      if (<u32>ih >= <u32>H || sLo >= sHi) {
-        memory.fill(d, 0, <usize>S * tapBytes);
-        continue;
-      }
-      if (sLo > 0) memory.fill(d, 0, <usize>sLo * tapBytes);
-      for (let s = sLo; s < sHi; s++) {
-        const src = x + ((<usize>((ih * W + iw0 + s * dw) * wpp + w0)) << 3);
-        const dd = d + <usize>s * tapBytes;
-        // a word loop: memory.copy of a few bytes is a runtime call in V8
-        for (let w: usize = 0; w < tapBytes; w += 8) store<u64>(dd + w, load<u64>(src + w));
-      }
-      if (sHi < S) memory.fill(d + <usize>sHi * tapBytes, 0, <usize>(S - sHi) * tapBytes);
-    }
-    f++;
-    if (f == F) {
-      f = 0;
-      e++;
-    }
-  }
-}
-
-/**
- * {@link b1_im2col} written straight into the panel layout of b1_pack_panels (the A operand of
- * b1b1_gemm_panel): Kw = R * S * wg words per row, row p's word k at byte
+ * Bit im2col: the R * S * wg words (taps in (r, s) order) of output pixels [p0, p0 + rows)
+ * (e = p / F, f = p % F) of one packed image x (H x W pixels of wpp words), written straight into
+ * the panel layout of b1_pack_panels (the A operand of b1b1_gemm_panel): Kw = R * S * wg words per row, row p's word k at byte
  * (p >> 2) * K2 * 64 + (k >> 1) * 64 + (p & 3) * 16 + (k & 1) * 8, K2 = ceil(Kw / 2); an odd
  * last word is paired with a 0 word and the rows of the last panel past `rows` are 0 words.
  * Padded taps are 0 words (+1).

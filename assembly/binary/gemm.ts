@@ -1,99 +1,8 @@
 // Binary and ternary GEMMs: C[m, n] (int32) = dot(row m of A, row n of B) under conventions.ts.
-// Rows are packed words (lda / ldb in words) or uint8 bytes (lda in bytes); ldc in elements.
-// binaryGemm / binaryConv2d run packed x packed products on the panel kernels further down
-// (b1b1_gemm_panel, t2t2_gemm_panel: operands repacked into 4-row panels; their comment has the
-// measurements and the popcount choice per build). The row-layout kernels stay exported for
-// direct use and to re-measure the choice (bench/binary.mjs): b1b1_gemm_xnor (v128 XOR +
-// i8x16.popcnt in SIMD builds), b1b1_gemm_xnor_u64 (popcnt<u64>), t2t2_gemm (popcnt<u64>).
-
-// @ts-ignore: decorator
-@inline function pc(x: u64): i32 {
-  return <i32>popcnt<u64>(x);
-}
-
-/**
- * XNOR-popcount GEMM: C[m, n] = Kbits - 2 * popcount(A[m] XOR B[n]) over Kw words (pad bits 0
- * in both). Register tile 2 x 4. SIMD builds: v128 XOR + i8x16.popcnt into byte counters
- * (widened every 31 steps); scalar build: {@link b1b1_gemm_xnor_u64}.
- */
-export function b1b1_gemm_xnor(M: i32, N: i32, Kw: i32, Kbits: i32, a: usize, lda: i32, b: usize, ldb: i32, c: usize, ldc: i32): void {
-  const la = <usize>lda << 3, lb = <usize>ldb << 3, lc = <usize>ldc << 2;
-  let m = 0;
-  if (ASC_FEATURE_SIMD) {
-    // v128 XOR + i8x16.popcnt: faster than popcnt<u64> in the SIMD builds here (bench/binary.mjs).
-    for (; m + 2 <= M; m += 2) {
-      const a0 = a + <usize>m * la, a1 = a0 + la;
-      const c0 = c + <usize>m * lc, c1 = c0 + lc;
-      let n = 0;
-      for (; n + 4 <= N; n += 4) {
-        const b0 = b + <usize>n * lb;
-        const o = <usize>n << 2;
-        xnorTile2x4(a0, a1, b0, lb, Kw, Kbits, c0 + o, c1 + o);
-      }
-      for (; n < N; n++) {
-        const b0 = b + <usize>n * lb;
-        store<i32>(c0 + (<usize>n << 2), Kbits - 2 * xorPop(a0, b0, Kw));
-        store<i32>(c1 + (<usize>n << 2), Kbits - 2 * xorPop(a1, b0, Kw));
-      }
-    }
-    for (; m < M; m++) {
-      const a0 = a + <usize>m * la, c0 = c + <usize>m * lc;
-      for (let n = 0; n < N; n++) store<i32>(c0 + (<usize>n << 2), Kbits - 2 * xorPop(a0, b + <usize>n * lb, Kw));
-    }
-    return;
-  }
-  b1b1_gemm_xnor_u64(M, N, Kw, Kbits, a, lda, b, ldb, c, ldc);
-}
-
-/**
- * The popcnt<u64> variant of {@link b1b1_gemm_xnor} (the scalar build's path), exported in every
- * build so that the choice between the two popcounts can be re-measured (bench/binary.mjs).
- * Register tile 2 x 4 (2 + 4 word loads feed 8 XOR + popcount per k word).
- */
-export function b1b1_gemm_xnor_u64(M: i32, N: i32, Kw: i32, Kbits: i32, a: usize, lda: i32, b: usize, ldb: i32, c: usize, ldc: i32): void {
-  const la = <usize>lda << 3, lb = <usize>ldb << 3, lc = <usize>ldc << 2;
-  let m = 0;
-  for (; m + 2 <= M; m += 2) {
-    const a0 = a + <usize>m * la, a1 = a0 + la;
-    const c0 = c + <usize>m * lc, c1 = c0 + lc;
-    let n = 0;
-    for (; n + 4 <= N; n += 4) {
-      const b0 = b + <usize>n * lb, b1 = b0 + lb, b2 = b1 + lb, b3 = b2 + lb;
-      let s00 = 0, s01 = 0, s02 = 0, s03 = 0, s10 = 0, s11 = 0, s12 = 0, s13 = 0;
-      for (let k: usize = 0; k < (<usize>Kw << 3); k += 8) {
-        const x0 = load<u64>(a0 + k), x1 = load<u64>(a1 + k);
-        const w0 = load<u64>(b0 + k), w1 = load<u64>(b1 + k), w2 = load<u64>(b2 + k), w3 = load<u64>(b3 + k);
-        s00 += pc(x0 ^ w0); s01 += pc(x0 ^ w1); s02 += pc(x0 ^ w2); s03 += pc(x0 ^ w3);
-        s10 += pc(x1 ^ w0); s11 += pc(x1 ^ w1); s12 += pc(x1 ^ w2); s13 += pc(x1 ^ w3);
-      }
-      const o = <usize>n << 2;
-      store<i32>(c0 + o, Kbits - 2 * s00); store<i32>(c0 + o, Kbits - 2 * s01, 4);
-      store<i32>(c0 + o, Kbits - 2 * s02, 8); store<i32>(c0 + o, Kbits - 2 * s03, 12);
-      store<i32>(c1 + o, Kbits - 2 * s10); store<i32>(c1 + o, Kbits - 2 * s11, 4);
-      store<i32>(c1 + o, Kbits - 2 * s12, 8); store<i32>(c1 + o, Kbits - 2 * s13, 12);
-    }
-    for (; n < N; n++) {
-      const b0 = b + <usize>n * lb;
-      let s0 = 0, s1 = 0;
-      for (let k: usize = 0; k < (<usize>Kw << 3); k += 8) {
-        const w = load<u64>(b0 + k);
-        s0 += pc(load<u64>(a0 + k) ^ w);
-        s1 += pc(load<u64>(a1 + k) ^ w);
-      }
-      store<i32>(c0 + (<usize>n << 2), Kbits - 2 * s0);
-      store<i32>(c1 + (<usize>n << 2), Kbits - 2 * s1);
-    }
-  }
-  for (; m < M; m++) {
-    const a0 = a + <usize>m * la, c0 = c + <usize>m * lc;
-    for (let n = 0; n < N; n++) {
-      const b0 = b + <usize>n * lb;
-      let s = 0;
-      for (let k: usize = 0; k < (<usize>Kw << 3); k += 8) s += pc(load<u64>(a0 + k) ^ load<u64>(b0 + k));
-      store<i32>(c0 + (<usize>n << 2), Kbits - 2 * s);
-    }
-  }
-}
+// Packed x packed products (binaryGemm / binaryConv2d) run on 4-row panels (b1_pack_panels /
+// b1_im2col_panels) with the 4 x 4 tiles below (b1b1_gemm_panel, t2t2_gemm_panel; their comment
+// has the measurements and the popcount choice per build). Binary or ternary weights x uint8
+// activations: b1u8_gemm / t2u8_gemm (row layout).
 
 // Sum of the 16 bytes of v (u8 counts) as i32 lanes (4 partial sums).
 // @ts-ignore: decorator
@@ -109,77 +18,45 @@ export function b1b1_gemm_xnor_u64(M: i32, N: i32, Kw: i32, Kbits: i32, a: usize
   return i32x4.add(i32x4.shuffle(ab, cd, 0, 2, 4, 6), i32x4.shuffle(ab, cd, 1, 3, 5, 7));
 }
 
-/** popcount(a XOR b) over Kw words with v128 loads (the odd last word zero-extended). */
-function xorPop(a: usize, b: usize, Kw: i32): i32 {
-  let t = i32x4.splat(0);
-  const end = <usize>Kw << 3;
-  let k: usize = 0;
-  while (k + 16 <= end) {
-    let acc = i8x16.splat(0);
-    // at most 31 byte-count adds of <= 8 before widening
-    const stop = min(end & ~15, k + 31 * 16);
-    for (; k < stop; k += 16) acc = i8x16.add(acc, i8x16.popcnt(v128.xor(v128.load(a + k), v128.load(b + k))));
-    t = i32x4.add(t, widen(acc));
-  }
-  let s = i32x4.extract_lane(t, 0) + i32x4.extract_lane(t, 1) + i32x4.extract_lane(t, 2) + i32x4.extract_lane(t, 3);
-  if (k < end) s += <i32>popcnt<u64>(load<u64>(a + k) ^ load<u64>(b + k));
-  return s;
-}
-
-/** 2 rows of A x 4 rows of B (stride lb bytes), 8 byte-count accumulators, 4 results per row. */
+// Stores a 4 x 4 tile of Kbits - 2 * s (mv x nv of it at the edges).
 // @ts-ignore: decorator
-@inline function xnorTile2x4(a0: usize, a1: usize, b0: usize, lb: usize, Kw: i32, Kbits: i32, c0: usize, c1: usize): void {
-  const b1 = b0 + lb, b2 = b1 + lb, b3 = b2 + lb;
-  const z = i32x4.splat(0);
-  let t00 = z, t01 = z, t02 = z, t03 = z, t10 = z, t11 = z, t12 = z, t13 = z;
-  const end = <usize>Kw << 3;
-  const vend = end & ~15;
-  let k: usize = 0;
-  while (k < vend) {
-    let s00 = z, s01 = z, s02 = z, s03 = z, s10 = z, s11 = z, s12 = z, s13 = z;
-    const stop = min(vend, k + 31 * 16);
-    for (; k < stop; k += 16) {
-      const x0 = v128.load(a0 + k), x1 = v128.load(a1 + k);
-      let w = v128.load(b0 + k);
-      s00 = i8x16.add(s00, i8x16.popcnt(v128.xor(x0, w))); s10 = i8x16.add(s10, i8x16.popcnt(v128.xor(x1, w)));
-      w = v128.load(b1 + k);
-      s01 = i8x16.add(s01, i8x16.popcnt(v128.xor(x0, w))); s11 = i8x16.add(s11, i8x16.popcnt(v128.xor(x1, w)));
-      w = v128.load(b2 + k);
-      s02 = i8x16.add(s02, i8x16.popcnt(v128.xor(x0, w))); s12 = i8x16.add(s12, i8x16.popcnt(v128.xor(x1, w)));
-      w = v128.load(b3 + k);
-      s03 = i8x16.add(s03, i8x16.popcnt(v128.xor(x0, w))); s13 = i8x16.add(s13, i8x16.popcnt(v128.xor(x1, w)));
-    }
-    t00 = i32x4.add(t00, widen(s00)); t01 = i32x4.add(t01, widen(s01)); t02 = i32x4.add(t02, widen(s02)); t03 = i32x4.add(t03, widen(s03));
-    t10 = i32x4.add(t10, widen(s10)); t11 = i32x4.add(t11, widen(s11)); t12 = i32x4.add(t12, widen(s12)); t13 = i32x4.add(t13, widen(s13));
+@inline function storeTile(c: usize, lc: usize, kb: i32, mv: i32, nv: i32,
+  s00: i32, s01: i32, s02: i32, s03: i32, s10: i32, s11: i32, s12: i32, s13: i32,
+  s20: i32, s21: i32, s22: i32, s23: i32, s30: i32, s31: i32, s32: i32, s33: i32): void {
+  if (ASC_FEATURE_SIMD && mv == 4 && nv == 4) {
+    v128.store(c, i32x4.sub(i32x4.splat(kb), i32x4.shl(i32x4(s00, s01, s02, s03), 1)));
+    v128.store(c + lc, i32x4.sub(i32x4.splat(kb), i32x4.shl(i32x4(s10, s11, s12, s13), 1)));
+    v128.store(c + 2 * lc, i32x4.sub(i32x4.splat(kb), i32x4.shl(i32x4(s20, s21, s22, s23), 1)));
+    v128.store(c + 3 * lc, i32x4.sub(i32x4.splat(kb), i32x4.shl(i32x4(s30, s31, s32, s33), 1)));
+  } else {
+    if (0 < mv) { if (0 < nv) store<i32>(c + 0 * lc, kb - 2 * s00, 0); if (1 < nv) store<i32>(c + 0 * lc, kb - 2 * s01, 4); if (2 < nv) store<i32>(c + 0 * lc, kb - 2 * s02, 8); if (3 < nv) store<i32>(c + 0 * lc, kb - 2 * s03, 12); }
+    if (1 < mv) { if (0 < nv) store<i32>(c + 1 * lc, kb - 2 * s10, 0); if (1 < nv) store<i32>(c + 1 * lc, kb - 2 * s11, 4); if (2 < nv) store<i32>(c + 1 * lc, kb - 2 * s12, 8); if (3 < nv) store<i32>(c + 1 * lc, kb - 2 * s13, 12); }
+    if (2 < mv) { if (0 < nv) store<i32>(c + 2 * lc, kb - 2 * s20, 0); if (1 < nv) store<i32>(c + 2 * lc, kb - 2 * s21, 4); if (2 < nv) store<i32>(c + 2 * lc, kb - 2 * s22, 8); if (3 < nv) store<i32>(c + 2 * lc, kb - 2 * s23, 12); }
+    if (3 < mv) { if (0 < nv) store<i32>(c + 3 * lc, kb - 2 * s30, 0); if (1 < nv) store<i32>(c + 3 * lc, kb - 2 * s31, 4); if (2 < nv) store<i32>(c + 3 * lc, kb - 2 * s32, 8); if (3 < nv) store<i32>(c + 3 * lc, kb - 2 * s33, 12); }
   }
-  let r0 = hsum4(t00, t01, t02, t03), r1 = hsum4(t10, t11, t12, t13);
-  if (k < end) {
-    // odd last word: one u64 per pair
-    const x0 = load<u64>(a0 + k), x1 = load<u64>(a1 + k);
-    const w0 = load<u64>(b0 + k), w1 = load<u64>(b1 + k), w2 = load<u64>(b2 + k), w3 = load<u64>(b3 + k);
-    r0 = i32x4.add(r0, i32x4(<i32>popcnt<u64>(x0 ^ w0), <i32>popcnt<u64>(x0 ^ w1), <i32>popcnt<u64>(x0 ^ w2), <i32>popcnt<u64>(x0 ^ w3)));
-    r1 = i32x4.add(r1, i32x4(<i32>popcnt<u64>(x1 ^ w0), <i32>popcnt<u64>(x1 ^ w1), <i32>popcnt<u64>(x1 ^ w2), <i32>popcnt<u64>(x1 ^ w3)));
-  }
-  const kb = i32x4.splat(Kbits);
-  v128.store(c0, i32x4.sub(kb, i32x4.shl(r0, 1)));
-  v128.store(c1, i32x4.sub(kb, i32x4.shl(r1, 1)));
 }
 
 // Panel GEMM: the fast XNOR path of binaryGemm / binaryConv2d. Measured (bench/binary-tiles.mjs
-// and A/B runs of tile variants, same process, interleaved, GEMM 1024^3 and the conv shapes):
+// and A/B runs of tile variants, same process, paired alternating rounds, GEMM 1024^3 and the
+// conv shapes, whose K is only 8-9 chunks of 128 bits per tile):
 // - 4-row panels of both operands: a tile's loads share two pointers with immediate offsets
-//   instead of one address add per row per word: the 4 x 4 popcnt<u64> tile ran about 1.2x the
-//   row-layout 2 x 4 kernels (2 x 3, 2 x 4, 3 x 4, 4 x 4, k unrolled 1 / 2 / 4: all within 5 %).
-// - V8 on x86 emulates i8x16.popcnt with byte shuffles (and, shift, 2 pshufb, add, 2 constant
-//   loads), so v128 alone is slower than popcnt<u64> (probes ~195 vs ~245 G 1-bit MAC/s); but
-//   the two run on different units: a probe issuing both reached ~270 (peak_xnor_mixed). A 4 x 4
-//   tile of 2-word chunks with 3 popcnt<u64> columns and one v128 column (better than 4 x (2 + 1),
-//   4 x (3 + 2), 4 x (4 + 1), 2 x (2 + 2), 3 x (4 + 1), 6 x (3 + 1)) ran ~1.03-1.04x the same
-//   tile in popcnt<u64> only (b1b1_gemm_panel_u64; paired rounds, 3 shapes; ~0.98x in one run
-//   under heavy load) and ~1.1x the 1-word-interleaved u64 4 x 4. SIMD builds use the mixed
-//   tile, the scalar build the u64 one. The u64 tile keeps about 40 live values (12-16
-//   accumulators, operands, pointers): TurboFan spills part of them (--print-wasm-code), which
-//   is most of the gap to the probes.
+//   instead of one address add per row per word: ~1.2x the earlier row-layout 2 x 4 kernels.
+// - V8 on x86 emulates i8x16.popcnt (no vpopcntb emitted): and, shift, and, 2 pshufb, add, and
+//   both constants rematerialised per popcount (movq imm + load each, --print-wasm-code), so
+//   v128 alone is slower than popcnt<u64> (probes ~195 vs ~245 G 1-bit MAC/s); but the two run
+//   on different units: a probe issuing both reached ~270 (peak_xnor_mixed).
+// - SIMD build: 3 popcnt<u64> columns + 1 v128 column (i8x16.popcnt). A's words are reloaded per
+//   B column (folded into the xor as memory operands): fewer live GPRs for 12 accumulators,
+//   1.02-1.04x the version holding A's 4 words in registers. Tried and slower: 2 + 2 columns
+//   (0.92x), a table popcount with i8x16.swizzle (0.98x: V8 adds a saturating add and a constant
+//   per swizzle), Harley-Seal carry-save on the v128 column (0.86-0.90x: with 8-9 chunks per
+//   tile the final popcounts of the carry-save state cost what the CSAs save).
+// - Relaxed build: i8x16.relaxed_swizzle is a bare pshufb, so a nibble-table popcount with the
+//   mask and table loaded once per tile (POP_LUT) costs 6 vector ops and no rematerialised
+//   constants: 2 popcnt<u64> + 2 v128 columns then ran 1.12-1.21x the SIMD build's tile (3 + 1
+//   with the table popcount: 1.11-1.15x).
+// - Byte counters (<= 8 per chunk) are widened every 31 chunks (<= 248 < 256).
+// - Scalar build: popcnt<u64> 4 x 4 (b1b1_gemm_panel_u64 exports it in every build).
 // Layout (b1_pack_panels): chunks of 2 words (16 bytes, one v128) per row, 4 rows per panel,
 // chunk k of a panel = rows 0..3's words 2k, 2k + 1; an odd last word is paired with a 0 word
 // and missing rows of the last panel are 0 words (0 in both operands: no count).
@@ -226,8 +103,22 @@ export function b1_pack_panels(src: usize, rows: i32, ld: i32, Kw: i32, dst: usi
   }
 }
 
-// 4 x 4 tile, SIMD builds: columns 0-2 by popcnt<u64> (two words per chunk), column 3 by v128
-// XOR + i8x16.popcnt on the whole chunk, so the scalar and the vector units both work.
+// Nibble mask and nibble popcount table of the relaxed build's popcount, loaded once per tile (a
+// v128.const would be rematerialised by V8 at each use inside the loop).
+const POP_LUT: usize = memory.data<u8>([15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4], 16);
+
+// Byte popcount of x by table lookup (m = 0x0f bytes, lut = counts of 0..15); relaxed builds only
+// (relaxed_swizzle = pshufb), otherwise i8x16.popcnt.
+// @ts-ignore: decorator
+@inline function popLut(x: v128, m: v128, lut: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) {
+    return i8x16.add(i8x16.relaxed_swizzle(lut, v128.and(x, m)), i8x16.relaxed_swizzle(lut, v128.and(i16x8.shr_u(x, 4), m)));
+  }
+  return i8x16.popcnt(x);
+}
+
+// 4 x 4 tile, SIMD builds: columns 0-2 by popcnt<u64> (two words per chunk, A reloaded per
+// column), column 3 by v128 XOR + i8x16.popcnt on the whole chunk.
 // @ts-ignore: decorator
 @inline function xnorTile4x4mixed(pa: usize, pb: usize, K2: i32, Kbits: i32, c: usize, lc: usize, mv: i32, nv: i32): void {
   let s00: u64 = 0, s01: u64 = 0, s02: u64 = 0, s10: u64 = 0, s11: u64 = 0, s12: u64 = 0, s20: u64 = 0, s21: u64 = 0, s22: u64 = 0, s30: u64 = 0, s31: u64 = 0, s32: u64 = 0;
@@ -235,45 +126,60 @@ export function b1_pack_panels(src: usize, rows: i32, ld: i32, Kw: i32, dst: usi
   let t0 = z, t1 = z, t2 = z, t3 = z;
   let k = 0;
   while (k < K2) {
-    // byte counters: at most 8 per chunk, widened every 31 chunks
     let v0 = z, v1 = z, v2 = z, v3 = z;
     const stop = min(K2, k + 31);
     for (; k < stop; k++) {
-      { const x0 = load<u64>(pa, 0); const x1 = load<u64>(pa, 16); const x2 = load<u64>(pa, 32); const x3 = load<u64>(pa, 48);
-        { const w = load<u64>(pb, 0); s00 += popcnt<u64>(x0 ^ w); s10 += popcnt<u64>(x1 ^ w); s20 += popcnt<u64>(x2 ^ w); s30 += popcnt<u64>(x3 ^ w); }
-        { const w = load<u64>(pb, 16); s01 += popcnt<u64>(x0 ^ w); s11 += popcnt<u64>(x1 ^ w); s21 += popcnt<u64>(x2 ^ w); s31 += popcnt<u64>(x3 ^ w); }
-        { const w = load<u64>(pb, 32); s02 += popcnt<u64>(x0 ^ w); s12 += popcnt<u64>(x1 ^ w); s22 += popcnt<u64>(x2 ^ w); s32 += popcnt<u64>(x3 ^ w); }
-      }
-      { const x0 = load<u64>(pa, 8); const x1 = load<u64>(pa, 24); const x2 = load<u64>(pa, 40); const x3 = load<u64>(pa, 56);
-        { const w = load<u64>(pb, 8); s00 += popcnt<u64>(x0 ^ w); s10 += popcnt<u64>(x1 ^ w); s20 += popcnt<u64>(x2 ^ w); s30 += popcnt<u64>(x3 ^ w); }
-        { const w = load<u64>(pb, 24); s01 += popcnt<u64>(x0 ^ w); s11 += popcnt<u64>(x1 ^ w); s21 += popcnt<u64>(x2 ^ w); s31 += popcnt<u64>(x3 ^ w); }
-        { const w = load<u64>(pb, 40); s02 += popcnt<u64>(x0 ^ w); s12 += popcnt<u64>(x1 ^ w); s22 += popcnt<u64>(x2 ^ w); s32 += popcnt<u64>(x3 ^ w); }
-      }
+      { const w = load<u64>(pb, 0); s00 += popcnt<u64>(load<u64>(pa, 0) ^ w); s10 += popcnt<u64>(load<u64>(pa, 16) ^ w); s20 += popcnt<u64>(load<u64>(pa, 32) ^ w); s30 += popcnt<u64>(load<u64>(pa, 48) ^ w); }
+      { const w = load<u64>(pb, 8); s00 += popcnt<u64>(load<u64>(pa, 8) ^ w); s10 += popcnt<u64>(load<u64>(pa, 24) ^ w); s20 += popcnt<u64>(load<u64>(pa, 40) ^ w); s30 += popcnt<u64>(load<u64>(pa, 56) ^ w); }
+      { const w = load<u64>(pb, 16); s01 += popcnt<u64>(load<u64>(pa, 0) ^ w); s11 += popcnt<u64>(load<u64>(pa, 16) ^ w); s21 += popcnt<u64>(load<u64>(pa, 32) ^ w); s31 += popcnt<u64>(load<u64>(pa, 48) ^ w); }
+      { const w = load<u64>(pb, 24); s01 += popcnt<u64>(load<u64>(pa, 8) ^ w); s11 += popcnt<u64>(load<u64>(pa, 24) ^ w); s21 += popcnt<u64>(load<u64>(pa, 40) ^ w); s31 += popcnt<u64>(load<u64>(pa, 56) ^ w); }
+      { const w = load<u64>(pb, 32); s02 += popcnt<u64>(load<u64>(pa, 0) ^ w); s12 += popcnt<u64>(load<u64>(pa, 16) ^ w); s22 += popcnt<u64>(load<u64>(pa, 32) ^ w); s32 += popcnt<u64>(load<u64>(pa, 48) ^ w); }
+      { const w = load<u64>(pb, 40); s02 += popcnt<u64>(load<u64>(pa, 8) ^ w); s12 += popcnt<u64>(load<u64>(pa, 24) ^ w); s22 += popcnt<u64>(load<u64>(pa, 40) ^ w); s32 += popcnt<u64>(load<u64>(pa, 56) ^ w); }
       { const w = v128.load(pb, 48); v0 = i8x16.add(v0, i8x16.popcnt(v128.xor(v128.load(pa, 0), w))); v1 = i8x16.add(v1, i8x16.popcnt(v128.xor(v128.load(pa, 16), w))); v2 = i8x16.add(v2, i8x16.popcnt(v128.xor(v128.load(pa, 32), w))); v3 = i8x16.add(v3, i8x16.popcnt(v128.xor(v128.load(pa, 48), w))); }
       pa += 64; pb += 64;
     }
     t0 = i32x4.add(t0, widen(v0)); t1 = i32x4.add(t1, widen(v1)); t2 = i32x4.add(t2, widen(v2)); t3 = i32x4.add(t3, widen(v3));
   }
   const r = hsum4(t0, t1, t2, t3);
-  const s03 = i32x4.extract_lane(r, 0);
-  const s13 = i32x4.extract_lane(r, 1);
-  const s23 = i32x4.extract_lane(r, 2);
-  const s33 = i32x4.extract_lane(r, 3);
-  const kb = <i32>Kbits;
-  if (mv == 4 && nv == 4) {
-    store<i32>(c + 0 * lc, kb - 2 * <i32>s00, 0); store<i32>(c + 0 * lc, kb - 2 * <i32>s01, 4); store<i32>(c + 0 * lc, kb - 2 * <i32>s02, 8); store<i32>(c + 0 * lc, kb - 2 * <i32>s03, 12);
-    store<i32>(c + 1 * lc, kb - 2 * <i32>s10, 0); store<i32>(c + 1 * lc, kb - 2 * <i32>s11, 4); store<i32>(c + 1 * lc, kb - 2 * <i32>s12, 8); store<i32>(c + 1 * lc, kb - 2 * <i32>s13, 12);
-    store<i32>(c + 2 * lc, kb - 2 * <i32>s20, 0); store<i32>(c + 2 * lc, kb - 2 * <i32>s21, 4); store<i32>(c + 2 * lc, kb - 2 * <i32>s22, 8); store<i32>(c + 2 * lc, kb - 2 * <i32>s23, 12);
-    store<i32>(c + 3 * lc, kb - 2 * <i32>s30, 0); store<i32>(c + 3 * lc, kb - 2 * <i32>s31, 4); store<i32>(c + 3 * lc, kb - 2 * <i32>s32, 8); store<i32>(c + 3 * lc, kb - 2 * <i32>s33, 12);
-  } else {
-    if (0 < mv) { if (0 < nv) store<i32>(c + 0 * lc, kb - 2 * <i32>s00, 0); if (1 < nv) store<i32>(c + 0 * lc, kb - 2 * <i32>s01, 4); if (2 < nv) store<i32>(c + 0 * lc, kb - 2 * <i32>s02, 8); if (3 < nv) store<i32>(c + 0 * lc, kb - 2 * <i32>s03, 12); }
-    if (1 < mv) { if (0 < nv) store<i32>(c + 1 * lc, kb - 2 * <i32>s10, 0); if (1 < nv) store<i32>(c + 1 * lc, kb - 2 * <i32>s11, 4); if (2 < nv) store<i32>(c + 1 * lc, kb - 2 * <i32>s12, 8); if (3 < nv) store<i32>(c + 1 * lc, kb - 2 * <i32>s13, 12); }
-    if (2 < mv) { if (0 < nv) store<i32>(c + 2 * lc, kb - 2 * <i32>s20, 0); if (1 < nv) store<i32>(c + 2 * lc, kb - 2 * <i32>s21, 4); if (2 < nv) store<i32>(c + 2 * lc, kb - 2 * <i32>s22, 8); if (3 < nv) store<i32>(c + 2 * lc, kb - 2 * <i32>s23, 12); }
-    if (3 < mv) { if (0 < nv) store<i32>(c + 3 * lc, kb - 2 * <i32>s30, 0); if (1 < nv) store<i32>(c + 3 * lc, kb - 2 * <i32>s31, 4); if (2 < nv) store<i32>(c + 3 * lc, kb - 2 * <i32>s32, 8); if (3 < nv) store<i32>(c + 3 * lc, kb - 2 * <i32>s33, 12); }
-  }
+  storeTile(c, lc, Kbits, mv, nv,
+    <i32>s00, <i32>s01, <i32>s02, i32x4.extract_lane(r, 0), <i32>s10, <i32>s11, <i32>s12, i32x4.extract_lane(r, 1),
+    <i32>s20, <i32>s21, <i32>s22, i32x4.extract_lane(r, 2), <i32>s30, <i32>s31, <i32>s32, i32x4.extract_lane(r, 3));
 }
 
-// 4 x 4 tile, popcnt<u64> only (the scalar build), two words per chunk.
+// 4 x 4 tile, relaxed builds: columns 0-1 by popcnt<u64>, columns 2-3 by v128 XOR + table popcount.
+// @ts-ignore: decorator
+@inline function xnorTile4x4lut(pa: usize, pb: usize, K2: i32, Kbits: i32, c: usize, lc: usize, mv: i32, nv: i32): void {
+  let s00: u64 = 0, s01: u64 = 0, s10: u64 = 0, s11: u64 = 0, s20: u64 = 0, s21: u64 = 0, s30: u64 = 0, s31: u64 = 0;
+  const z = i32x4.splat(0);
+  let t02 = z, t12 = z, t22 = z, t32 = z, t03 = z, t13 = z, t23 = z, t33 = z;
+  let k = 0;
+  const m = v128.load(POP_LUT), lut = v128.load(POP_LUT, 16);
+  while (k < K2) {
+    let v02 = z, v12 = z, v22 = z, v32 = z, v03 = z, v13 = z, v23 = z, v33 = z;
+    const stop = min(K2, k + 31);
+    for (; k < stop; k++) {
+      { const w = load<u64>(pb, 0); s00 += popcnt<u64>(load<u64>(pa, 0) ^ w); s10 += popcnt<u64>(load<u64>(pa, 16) ^ w); s20 += popcnt<u64>(load<u64>(pa, 32) ^ w); s30 += popcnt<u64>(load<u64>(pa, 48) ^ w); }
+      { const w = load<u64>(pb, 8); s00 += popcnt<u64>(load<u64>(pa, 8) ^ w); s10 += popcnt<u64>(load<u64>(pa, 24) ^ w); s20 += popcnt<u64>(load<u64>(pa, 40) ^ w); s30 += popcnt<u64>(load<u64>(pa, 56) ^ w); }
+      { const w = load<u64>(pb, 16); s01 += popcnt<u64>(load<u64>(pa, 0) ^ w); s11 += popcnt<u64>(load<u64>(pa, 16) ^ w); s21 += popcnt<u64>(load<u64>(pa, 32) ^ w); s31 += popcnt<u64>(load<u64>(pa, 48) ^ w); }
+      { const w = load<u64>(pb, 24); s01 += popcnt<u64>(load<u64>(pa, 8) ^ w); s11 += popcnt<u64>(load<u64>(pa, 24) ^ w); s21 += popcnt<u64>(load<u64>(pa, 40) ^ w); s31 += popcnt<u64>(load<u64>(pa, 56) ^ w); }
+      const w2 = v128.load(pb, 32), w3 = v128.load(pb, 48);
+      { const x = v128.load(pa, 0); v02 = i8x16.add(v02, popLut(v128.xor(x, w2), m, lut)); v03 = i8x16.add(v03, popLut(v128.xor(x, w3), m, lut)); }
+      { const x = v128.load(pa, 16); v12 = i8x16.add(v12, popLut(v128.xor(x, w2), m, lut)); v13 = i8x16.add(v13, popLut(v128.xor(x, w3), m, lut)); }
+      { const x = v128.load(pa, 32); v22 = i8x16.add(v22, popLut(v128.xor(x, w2), m, lut)); v23 = i8x16.add(v23, popLut(v128.xor(x, w3), m, lut)); }
+      { const x = v128.load(pa, 48); v32 = i8x16.add(v32, popLut(v128.xor(x, w2), m, lut)); v33 = i8x16.add(v33, popLut(v128.xor(x, w3), m, lut)); }
+      pa += 64; pb += 64;
+    }
+    t02 = i32x4.add(t02, widen(v02)); t12 = i32x4.add(t12, widen(v12)); t22 = i32x4.add(t22, widen(v22)); t32 = i32x4.add(t32, widen(v32));
+    t03 = i32x4.add(t03, widen(v03)); t13 = i32x4.add(t13, widen(v13)); t23 = i32x4.add(t23, widen(v23)); t33 = i32x4.add(t33, widen(v33));
+  }
+  const r0 = hsum4(t02, t12, t22, t32), r1 = hsum4(t03, t13, t23, t33);
+  storeTile(c, lc, Kbits, mv, nv,
+    <i32>s00, <i32>s01, i32x4.extract_lane(r0, 0), i32x4.extract_lane(r1, 0), <i32>s10, <i32>s11, i32x4.extract_lane(r0, 1), i32x4.extract_lane(r1, 1),
+    <i32>s20, <i32>s21, i32x4.extract_lane(r0, 2), i32x4.extract_lane(r1, 2), <i32>s30, <i32>s31, i32x4.extract_lane(r0, 3), i32x4.extract_lane(r1, 3));
+}
+
+// 4 x 4 tile, popcnt<u64> only (the scalar build's). A's 4 words stay in registers: here the
+// reloading form of the SIMD tile ran 0.96x.
 // @ts-ignore: decorator
 @inline function xnorTile4x4(pa: usize, pb: usize, K2: i32, Kbits: i32, c: usize, lc: usize, mv: i32, nv: i32): void {
   let s00: u64 = 0, s01: u64 = 0, s02: u64 = 0, s03: u64 = 0, s10: u64 = 0, s11: u64 = 0, s12: u64 = 0, s13: u64 = 0, s20: u64 = 0, s21: u64 = 0, s22: u64 = 0, s23: u64 = 0, s30: u64 = 0, s31: u64 = 0, s32: u64 = 0, s33: u64 = 0;
@@ -292,25 +198,16 @@ export function b1_pack_panels(src: usize, rows: i32, ld: i32, Kw: i32, dst: usi
     }
     pa += 64; pb += 64;
   }
-  const kb = <i32>Kbits;
-  if (mv == 4 && nv == 4) {
-    store<i32>(c + 0 * lc, kb - 2 * <i32>s00, 0); store<i32>(c + 0 * lc, kb - 2 * <i32>s01, 4); store<i32>(c + 0 * lc, kb - 2 * <i32>s02, 8); store<i32>(c + 0 * lc, kb - 2 * <i32>s03, 12);
-    store<i32>(c + 1 * lc, kb - 2 * <i32>s10, 0); store<i32>(c + 1 * lc, kb - 2 * <i32>s11, 4); store<i32>(c + 1 * lc, kb - 2 * <i32>s12, 8); store<i32>(c + 1 * lc, kb - 2 * <i32>s13, 12);
-    store<i32>(c + 2 * lc, kb - 2 * <i32>s20, 0); store<i32>(c + 2 * lc, kb - 2 * <i32>s21, 4); store<i32>(c + 2 * lc, kb - 2 * <i32>s22, 8); store<i32>(c + 2 * lc, kb - 2 * <i32>s23, 12);
-    store<i32>(c + 3 * lc, kb - 2 * <i32>s30, 0); store<i32>(c + 3 * lc, kb - 2 * <i32>s31, 4); store<i32>(c + 3 * lc, kb - 2 * <i32>s32, 8); store<i32>(c + 3 * lc, kb - 2 * <i32>s33, 12);
-  } else {
-    if (0 < mv) { if (0 < nv) store<i32>(c + 0 * lc, kb - 2 * <i32>s00, 0); if (1 < nv) store<i32>(c + 0 * lc, kb - 2 * <i32>s01, 4); if (2 < nv) store<i32>(c + 0 * lc, kb - 2 * <i32>s02, 8); if (3 < nv) store<i32>(c + 0 * lc, kb - 2 * <i32>s03, 12); }
-    if (1 < mv) { if (0 < nv) store<i32>(c + 1 * lc, kb - 2 * <i32>s10, 0); if (1 < nv) store<i32>(c + 1 * lc, kb - 2 * <i32>s11, 4); if (2 < nv) store<i32>(c + 1 * lc, kb - 2 * <i32>s12, 8); if (3 < nv) store<i32>(c + 1 * lc, kb - 2 * <i32>s13, 12); }
-    if (2 < mv) { if (0 < nv) store<i32>(c + 2 * lc, kb - 2 * <i32>s20, 0); if (1 < nv) store<i32>(c + 2 * lc, kb - 2 * <i32>s21, 4); if (2 < nv) store<i32>(c + 2 * lc, kb - 2 * <i32>s22, 8); if (3 < nv) store<i32>(c + 2 * lc, kb - 2 * <i32>s23, 12); }
-    if (3 < mv) { if (0 < nv) store<i32>(c + 3 * lc, kb - 2 * <i32>s30, 0); if (1 < nv) store<i32>(c + 3 * lc, kb - 2 * <i32>s31, 4); if (2 < nv) store<i32>(c + 3 * lc, kb - 2 * <i32>s32, 8); if (3 < nv) store<i32>(c + 3 * lc, kb - 2 * <i32>s33, 12); }
-  }
+  storeTile(c, lc, Kbits, mv, nv,
+    <i32>s00, <i32>s01, <i32>s02, <i32>s03, <i32>s10, <i32>s11, <i32>s12, <i32>s13,
+    <i32>s20, <i32>s21, <i32>s22, <i32>s23, <i32>s30, <i32>s31, <i32>s32, <i32>s33);
 }
-
 
 /**
  * XNOR-popcount GEMM on panel-packed operands (b1_pack_panels / b1_im2col_panels): C[m, n] =
  * Kbits - 2 * popcount(A[m] XOR B[n]) over Kw words, int32, row stride ldc elements. Tile 4 x 4:
- * SIMD builds 3 popcnt<u64> columns + 1 v128 column, scalar build popcnt<u64>.
+ * SIMD build 3 popcnt<u64> columns + 1 v128 column, relaxed build 2 + 2 (table popcount),
+ * scalar build popcnt<u64>.
  */
 export function b1b1_gemm_panel(M: i32, N: i32, Kw: i32, Kbits: i32, pa: usize, pb: usize, c: usize, ldc: i32): void {
   const lc = <usize>ldc << 2;
@@ -321,7 +218,8 @@ export function b1b1_gemm_panel(M: i32, N: i32, Kw: i32, Kbits: i32, pa: usize, 
     const mv = min(4, M - m);
     let b = pb;
     for (let n = 0; n < N; n += 4) {
-      if (ASC_FEATURE_SIMD) xnorTile4x4mixed(pa, b, K2, Kbits, cr + (<usize>n << 2), lc, mv, min(4, N - n));
+      if (ASC_FEATURE_RELAXED_SIMD) xnorTile4x4lut(pa, b, K2, Kbits, cr + (<usize>n << 2), lc, mv, min(4, N - n));
+      else if (ASC_FEATURE_SIMD) xnorTile4x4mixed(pa, b, K2, Kbits, cr + (<usize>n << 2), lc, mv, min(4, N - n));
       else xnorTile4x4(pa, b, K2, Kbits, cr + (<usize>n << 2), lc, mv, min(4, N - n));
       b += ps;
     }
@@ -346,59 +244,6 @@ export function b1b1_gemm_panel_u64(M: i32, N: i32, Kw: i32, Kbits: i32, pa: usi
       b += ps;
     }
     pa += ps;
-  }
-}
-
-/**
- * Ternary x ternary GEMM over Kw word pairs (nz, neg): C[m, n] = popcount(nz) -
- * 2 * popcount(nz & (negA ^ negB)) with nz = nzA & nzB. Register tile 2 x 2.
- */
-export function t2t2_gemm(M: i32, N: i32, Kw: i32, a: usize, lda: i32, b: usize, ldb: i32, c: usize, ldc: i32): void {
-  const la = <usize>lda << 3, lb = <usize>ldb << 3, lc = <usize>ldc << 2;
-  const kEnd = <usize>Kw << 4;
-  let m = 0;
-  for (; m + 2 <= M; m += 2) {
-    const a0 = a + <usize>m * la, a1 = a0 + la;
-    const c0 = c + <usize>m * lc, c1 = c0 + lc;
-    let n = 0;
-    for (; n + 2 <= N; n += 2) {
-      const b0 = b + <usize>n * lb, b1 = b0 + lb;
-      let s00 = 0, s01 = 0, s10 = 0, s11 = 0;
-      for (let k: usize = 0; k < kEnd; k += 16) {
-        const z0 = load<u64>(a0 + k), g0 = load<u64>(a0 + k, 8), z1 = load<u64>(a1 + k), g1 = load<u64>(a1 + k, 8);
-        const y0 = load<u64>(b0 + k), h0 = load<u64>(b0 + k, 8), y1 = load<u64>(b1 + k), h1 = load<u64>(b1 + k, 8);
-        let t = z0 & y0; s00 += pc(t) - 2 * pc(t & (g0 ^ h0));
-        t = z0 & y1; s01 += pc(t) - 2 * pc(t & (g0 ^ h1));
-        t = z1 & y0; s10 += pc(t) - 2 * pc(t & (g1 ^ h0));
-        t = z1 & y1; s11 += pc(t) - 2 * pc(t & (g1 ^ h1));
-      }
-      const o = <usize>n << 2;
-      store<i32>(c0 + o, s00); store<i32>(c0 + o, s01, 4);
-      store<i32>(c1 + o, s10); store<i32>(c1 + o, s11, 4);
-    }
-    for (; n < N; n++) {
-      const b0 = b + <usize>n * lb;
-      let s0 = 0, s1 = 0;
-      for (let k: usize = 0; k < kEnd; k += 16) {
-        const y = load<u64>(b0 + k), h = load<u64>(b0 + k, 8);
-        let t = load<u64>(a0 + k) & y; s0 += pc(t) - 2 * pc(t & (load<u64>(a0 + k, 8) ^ h));
-        t = load<u64>(a1 + k) & y; s1 += pc(t) - 2 * pc(t & (load<u64>(a1 + k, 8) ^ h));
-      }
-      store<i32>(c0 + (<usize>n << 2), s0);
-      store<i32>(c1 + (<usize>n << 2), s1);
-    }
-  }
-  for (; m < M; m++) {
-    const a0 = a + <usize>m * la, c0 = c + <usize>m * lc;
-    for (let n = 0; n < N; n++) {
-      const b0 = b + <usize>n * lb;
-      let s = 0;
-      for (let k: usize = 0; k < kEnd; k += 16) {
-        const t = load<u64>(a0 + k) & load<u64>(b0 + k);
-        s += pc(t) - 2 * pc(t & (load<u64>(a0 + k, 8) ^ load<u64>(b0 + k, 8)));
-      }
-      store<i32>(c0 + (<usize>n << 2), s);
-    }
   }
 }
 
@@ -517,7 +362,7 @@ export function t2u8_gemm(M: i32, N: i32, T: i32, Cs: i32, a: usize, lda: i32, b
  * Ternary x ternary GEMM on panel-packed operands (b1_pack_panels / b1_im2col_panels of the
  * interleaved (nz, neg) rows, so one 2-word chunk = one word pair): C[m, n] = popcount(nz) -
  * 2 * popcount(nz & (negA ^ negB)) over K2 word pairs, int32 (wrapping), row stride ldc. Tile
- * 4 x 4, popcnt<u64>; about 1.2x t2t2_gemm's row-layout 2 x 2 tile (bench/binary.mjs).
+ * 4 x 4, popcnt<u64>; about 1.2x the earlier row-layout 2 x 2 ternary tile.
  */
 export function t2t2_gemm_panel(M: i32, N: i32, K2: i32, pa: usize, pb: usize, c: usize, ldc: i32): void {
   const lc = <usize>ldc << 2;

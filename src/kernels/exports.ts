@@ -98,18 +98,14 @@ export interface WasmKernels {
   t2_pack_q8(x: number, rows: number, C: number, groups: number, zp: number, delta: number, signed: number, dst: number): void;
   b1_popcounts(src: number, count: number, stride: number, words: number, out: number): void;
   // assembly/binary/gemm.ts
-  b1b1_gemm_xnor(M: number, N: number, Kw: number, Kbits: number, a: number, lda: number, b: number, ldb: number, c: number, ldc: number): void;
-  b1b1_gemm_xnor_u64(M: number, N: number, Kw: number, Kbits: number, a: number, lda: number, b: number, ldb: number, c: number, ldc: number): void;
   b1_panel_bytes(rows: number, Kw: number): number;
   b1_pack_panels(src: number, rows: number, ld: number, Kw: number, dst: number): void;
   b1b1_gemm_panel(M: number, N: number, Kw: number, Kbits: number, pa: number, pb: number, c: number, ldc: number): void;
   b1b1_gemm_panel_u64(M: number, N: number, Kw: number, Kbits: number, pa: number, pb: number, c: number, ldc: number): void;
-  t2t2_gemm(M: number, N: number, Kw: number, a: number, lda: number, b: number, ldb: number, c: number, ldc: number): void;
   t2t2_gemm_panel(M: number, N: number, K2: number, pa: number, pb: number, c: number, ldc: number): void;
   b1u8_gemm(M: number, N: number, T: number, Cs: number, a: number, lda: number, b: number, ldb: number, wps: number, c: number, ldc: number): void;
   t2u8_gemm(M: number, N: number, T: number, Cs: number, a: number, lda: number, b: number, ldb: number, wps: number, c: number, ldc: number): void;
   // assembly/binary/conv.ts
-  b1_im2col(x: number, H: number, W: number, wpp: number, R: number, S: number, sh: number, sw: number, dh: number, dw: number, pt: number, pl: number, F: number, p0: number, rows: number, w0: number, wg: number, dst: number): void;
   b1_im2col_panels(x: number, H: number, W: number, wpp: number, R: number, S: number, sh: number, sw: number, dh: number, dw: number, pt: number, pl: number, F: number, p0: number, rows: number, w0: number, wg: number, dst: number): void;
   b1_pad_correct(acc: number, ldacc: number, H: number, W: number, R: number, S: number, sh: number, sw: number, dh: number, dw: number, pt: number, pl: number, F: number, p0: number, rows: number, Cg: number, Mg: number, tapPop: number, cache: number): void;
   b1_pad_scratch_bytes(Mg: number): number;

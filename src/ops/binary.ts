@@ -340,8 +340,8 @@ export function binaryGemm(engine: Engine, a: AInput, b: PackedBits, params: Bin
   const flipBytes = !aBits && signed ? M * K : 0;
   const Kw = wordsFor(K);
   // Packed x packed: both operands repacked into 4-row panels per call (about 0.4 % of the
-  // GEMM's time at 1024^3: bench/binary-tiles.mjs); the panel kernels run about 1.2-1.3x the
-  // row-layout ones. Ternary rows are (nz, neg) word pairs: one 2-word chunk per pair.
+  // GEMM's time at 1024^3: bench/binary-tiles.mjs); the panel kernels ran about 1.2-1.3x the
+  // earlier row-layout ones. Ternary rows are (nz, neg) word pairs: one 2-word chunk per pair.
   const panelBytes = (rows: number) => (aBits ? k.b1_panel_bytes(rows, b.wordsPerRow) : 0);
   const inputs = aBits ? [(a as PackedBits).words, b.words] : [a as TensorLike, b.words];
   const t = engine.run(op, { inputs, scratch: [accBytes, flipBytes, ...stageScratch(N), panelBytes(M), panelBytes(N)], output: outSpec(st, M, N, [M, N]) }, ({ inputs: ip, scratch, out }) => {

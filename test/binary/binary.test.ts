@@ -148,23 +148,26 @@ describe('binaryGemm', () => {
     });
   }
 
-  it('both XNOR popcount variants (v128 / u64) agree with the reference on every build', () => {
-    for (const [M, N, K] of [[1, 1, 1], [3, 5, 64], [5, 9, 130], [6, 8, 2048], [7, 3, 2050]] as const) {
-      const a = signs(M * K, K + 5), b = signs(N * K, K + 6);
-      const ref = intGemmRef(a, b, M, N, K);
-      for (const f of ['b1b1_gemm_xnor', 'b1b1_gemm_xnor_u64'] as const) {
-        expectAllAgree(`${f} ${M}x${N}x${K}`, ref, perBuild((e) => {
-          const pa = packBits(e, { data: a, shape: [M, K] }), pb = packBits(e, { data: b, shape: [N, K] });
-          const c = e.tensor('int32', [M, N]);
-          e.kernels[f](M, N, Math.ceil(K / 64), K, pa.ptr, pa.wordsPerRow, pb.ptr, pb.wordsPerRow, c.ptr, N);
-          pa.dispose(); pb.dispose();
-          return c;
-        }));
-      }
+  it('panel XNOR byte counters at their limit: every bit differing over 30-70 chunks (widening every 31 chunks)', () => {
+    // 8 per byte per chunk: a counter widened later than every 31 chunks (8 * 32 = 256) wraps.
+    // K2 = 30, 31, 31 + a word, 32, 62 + 1 bit, 70 - 63 bits chunks of 128 bits; M, N off the tile.
+    for (const K of [30 * 128, 31 * 128, 31 * 128 + 64, 32 * 128, 62 * 128 + 1, 70 * 128 - 63]) {
+      const M = 5, N = 7;
+      const a = new Float32Array(M * K).fill(1);
+      const b = new Float32Array(N * K).fill(-1);
+      b.fill(1, 2 * K, 3 * K); // B row 2 equal to A: +K
+      for (let i = 0; i < K; i += 3) b[4 * K + i] = 1; // B row 4: a mix
+      const ref = intGemmRef(Array.from(a), Array.from(b), M, N, K);
+      expectAllAgree(`binaryGemm saturating ${M}x${N}x${K}`, ref, perBuild((e) => {
+        const pa = packBits(e, { data: a, shape: [M, K] }), pb = packBits(e, { data: b, shape: [N, K] });
+        const y = binaryGemm(e, pa, pb) as Tensor;
+        pa.dispose(); pb.dispose();
+        return y;
+      }));
     }
   });
 
-  it('panel XNOR / ternary GEMMs (4 x 4 tiles, 2-word chunks, u64 + v128 columns): edge tiles, odd word counts, widening past 31 chunks, strided output', () => {
+  it('panel XNOR / ternary GEMMs (4 x 4 tiles, 2-word chunks, u64 + v128 columns: 3 + 1 SIMD, 2 + 2 relaxed): edge tiles, odd word counts, widening past 31 chunks, strided output', () => {
     // M, N around the 4-row panel; K: one word, one bit past a word, odd / even word counts
     for (const [M, N, K] of [[1, 1, 1], [3, 5, 64], [4, 4, 65], [5, 9, 128], [8, 7, 190], [9, 12, 257], [13, 3, 1152], [5, 8, 4485]] as const) {
       const a = signs(M * K, M * 31 + K), b = signs(N * K, N * 17 + K);
