@@ -61,7 +61,7 @@ export {
 } from './ops/conv2d-zeroskip.js';
 export { packZeroSkipWeights, PackedZeroSkipWeights, type PackZeroSkipWeightsOptions } from './ops/conv2d-zeroskip.js';
 export {
-  conv2dAuto, activationDensity, ZERO_SKIP_CROSSOVER,
+  conv2dAuto, activationDensity, ZERO_SKIP_CROSSOVER, zeroSkipCrossoverFor,
   type Conv2DAutoParams, type Conv2DAutoResult, type Conv2DChoice,
 } from './ops/conv2d-auto.js';
 export {

@@ -14,7 +14,8 @@ import { QuantError, ShapeError, ValueError, fmt } from '../errors.js';
 import { add } from '../ops/add.js';
 import { clamp, relu } from '../ops/activation.js';
 import { conv2d, packConvWeights, PackedConvWeights, type Conv2DParams } from '../ops/conv2d.js';
-import { ZERO_SKIP_CROSSOVER } from '../ops/conv2d-auto.js';
+import { zeroSkipCrossoverFor } from '../ops/conv2d-auto.js';
+import { FC_ZERO_SKIP_CROSSOVER } from '../ops/select.js';
 import { BLOCKSPARSE_MIN_MG, conv2dZeroSkip, packZeroSkipWeights, PackedZeroSkipWeights, type Conv2DZeroSkipParams } from '../ops/conv2d-zeroskip.js';
 import { dense, type DenseParams } from '../ops/dense.js';
 import { packWeights, PackedWeights } from '../ops/packed.js';
@@ -35,9 +36,10 @@ export interface RunNetworkOptions {
    * Kernel of conv / dense layers: `true` the zero-skipping kernel (conv2dZeroSkip), `false`
    * im2col / GEMM (conv2d, dense), `'auto'` (default) zero skipping when an accelerator is asked
    * for (its counts are the report's) or when the layer's input density (fraction of values that
-   * differ from the zero point) is below {@link ZERO_SKIP_CROSSOVER} of the engine's build, the
-   * same rule as conv2dAuto. With `false` and an accelerator, the activity is counted from the
-   * layer's input separately (`countsFrom: 'input'`).
+   * differ from the zero point) is below the crossover of conv2dAuto ({@link zeroSkipCrossoverFor}
+   * the build and layer) or, for dense layers, denseAuto's {@link FC_ZERO_SKIP_CROSSOVER}. With
+   * `false` and an accelerator, the activity is counted from the layer's input separately
+   * (`countsFrom: 'input'`).
    */
   zeroSkip?: 'auto' | boolean;
   /** Keep every layer's output (host copies) in the result. Default false. */
@@ -354,7 +356,6 @@ export class PreparedNetwork {
     const x0 = checkInputTensor(op, engine, info, input);
     const archs = options.accelerator !== undefined ? resolveTargets(op, options.accelerator) : undefined;
     const mode = this.zeroSkip;
-    const crossover = ZERO_SKIP_CROSSOVER[engine.isa];
     const live = new Map<number, Tensor<'int8' | 'uint8'>>();
     const owned = new Set<Tensor>();
     const inTensor: Tensor<'int8' | 'uint8'> = x0 instanceof Tensor ? x0 : engine.tensor('int8', x0.shape, x0.data);
@@ -375,7 +376,8 @@ export class PreparedNetwork {
         const z0 = zeroCount(xs[0].data, qs[0].zeroPoint);
         const izf = n0 ? z0 / n0 : 0;
         const mac = ni.node.op === 'conv2d' || ni.node.op === 'dense';
-        // 'auto': conv2dAuto's rule on the density (non-zero fraction) in the input's own domain
+        // 'auto': conv2dAuto's / denseAuto's rule on the density (non-zero fraction) in the input's own domain
+        const crossover = !mac ? 0 : ni.node.op === 'dense' ? FC_ZERO_SKIP_CROSSOVER : zeroSkipCrossoverFor(engine.isa, ni.conv!);
         const skip = mac && (mode === true || (mode === 'auto' && (archs !== undefined || (n0 ? (n0 - z0) / n0 : 0) < crossover)));
         const r = execNode(engine, ni, xs, qs, ni.quant, skip, mac && archs !== undefined, mac ? this.packsFor(i, skip) : undefined);
         const cpuMs = performance.now() - t0;

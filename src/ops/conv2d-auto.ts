@@ -33,6 +33,24 @@ import { Tensor as TensorClass } from '../runtime/tensor.js';
  */
 export const ZERO_SKIP_CROSSOVER: Readonly<Record<Isa, number>> = { scalar: 0.4, simd: 0.75, relaxed: 0.75 };
 
+/**
+ * The default zero-skip crossover of one convolution: {@link ZERO_SKIP_CROSSOVER} of the build,
+ * lowered where the per-network sweep (BENCHMARKS.md: `npm run bench -- --suite sparse --network
+ * vgg16,resnet50,alexnet`, every distinct conv shape, SIMD build) measured the block-sparse kernel
+ * slower than the dense one:
+ * - fewer than 8 input channels per group (the first layers, C = 3): 0.58-0.91x dense at every
+ *   density down to 0.1, so never (0): its k-pairs span few channels and a panel's list is long;
+ * - 1x1 kernels (no tap pairs, channel pairs instead): 0.83-1.06x at 0.7, 0.95-1.33x at 0.5,
+ *   1.13-1.48x at 0.3, so 0.45.
+ * The scalar build's scatter kernel keeps its one measured value.
+ */
+export function zeroSkipCrossoverFor(isa: Isa, layer: { Cg: number; R: number; S: number }): number {
+  if (isa === 'scalar') return ZERO_SKIP_CROSSOVER.scalar;
+  if (layer.Cg < 8) return 0;
+  if (layer.R * layer.S === 1) return Math.min(0.45, ZERO_SKIP_CROSSOVER[isa]);
+  return ZERO_SKIP_CROSSOVER[isa];
+}
+
 /** What {@link conv2dAuto} may run: `'auto'` or a forced kernel. */
 export type Conv2DChoice = 'auto' | 'dense' | 'zeroskip' | 'csr';
 
@@ -40,7 +58,7 @@ export type Conv2DChoice = 'auto' | 'dense' | 'zeroskip' | 'csr';
 export interface Conv2DAutoParams extends Conv2DZeroSkipParams {
   /** `'auto'` (default): by measured densities; `'dense'` / `'zeroskip'` / `'csr'` force one (no scan). */
   use?: Conv2DChoice;
-  /** Activation density below which `'auto'` picks zero-skip. Default {@link ZERO_SKIP_CROSSOVER} of the engine's build. */
+  /** Activation density below which `'auto'` picks zero-skip. Default {@link zeroSkipCrossoverFor} the engine's build and this layer. */
   crossover?: number;
   /** Weight density below which `'auto'` picks CSR. Default {@link CSR_CROSSOVER}`.conv` of the engine's build. */
   csrCrossover?: number;
@@ -104,7 +122,6 @@ export function conv2dAuto(engine: Engine, x: TensorLike<'int8' | 'uint8'>, w: T
   if (params === null || typeof params !== 'object') throw new ValueError(op, `params = ${fmt(params)} must be an object.`, 'pass { strides, pads, xZeroPoint, requantize, use, crossover, csrCrossover, packed, ... } or omit it.');
   const { use: useIn, crossover: xIn, csrCrossover: cIn, csrSkipZeros, packed, ...rest } = params;
   const use = checkUse(op, useIn);
-  const crossover = checkCrossover(op, 'crossover', xIn, ZERO_SKIP_CROSSOVER[engine.isa]);
   const csrCrossover = checkCrossover(op, 'csrCrossover', cIn, CSR_CROSSOVER.conv[engine.isa]);
   if (csrSkipZeros !== undefined && typeof csrSkipZeros !== 'boolean') throw new ValueError(op, `csrSkipZeros = ${fmt(csrSkipZeros)} must be a boolean.`, 'pass true or false, or omit it.');
   if (w instanceof PackedConvWeights) throw new UnsupportedError(op, 'w is packed; the zero-skip kernel needs the unpacked weights.', 'pass the unpacked weights as w and the packed ones as params.packed, or packAutoWeights(engine, w).');
@@ -116,6 +133,7 @@ export function conv2dAuto(engine: Engine, x: TensorLike<'int8' | 'uint8'>, w: T
   const wt = aw ? undefined : engine.checkInput(op, 'w', w as TensorLike<'int8' | 'uint8'>, ['int8', 'uint8']);
   const wShape = aw ? aw.shape : wt!.shape;
   const info = conv2dInfo(xShape, wShape, rest, op);
+  const crossover = checkCrossover(op, 'crossover', xIn, zeroSkipCrossoverFor(engine.isa, info));
   if (aw && aw.groups !== info.groups) throw new ValueError(op, `the AutoWeights were packed for groups = ${fmt(aw.groups)} but the call has groups = ${fmt(info.groups)}.`, 'pack them with the groups of the convolution.');
   if (packed && (packed.M !== info.M || packed.Cg !== info.Cg || packed.R !== info.R || packed.S !== info.S || packed.groups !== info.groups)) {
     throw new ValueError(op, `packed weights [${packed.wShape.join(', ')}] (groups ${packed.groups}) do not match w [${wShape.join(', ')}] (groups ${info.groups}).`, 'pack the same weights with the same groups.');

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   UnsupportedError, ValueError, ShapeError, activationDensity, blockSparseTileRows, conv2d, conv2dAuto, conv2dInfo, conv2dZeroSkip,
-  packConvWeights, ZERO_SKIP_CROSSOVER, type Conv2DOptions, type Engine,
+  packConvWeights, ZERO_SKIP_CROSSOVER, zeroSkipCrossoverFor, type Conv2DOptions, type Engine,
 } from '../../src/index.js';
 import { conv2dRef, feieCountsRef } from '../../src/reference/index.js';
 import { allEngines, expectAllAgree, fillInts, rng } from '../helpers/engines.js';
@@ -169,7 +169,8 @@ describe('conv2dAuto: selection', () => {
         const r = conv2dAuto(e, x, w, { pads: 1, requantize: rq, packed: pw });
         expect(r.ran).toBe(expected);
         expect(r.density).toBeCloseTo(density, 3);
-        expect(r.crossover).toBe(ZERO_SKIP_CROSSOVER[e.isa]);
+        expect(r.crossover).toBe(zeroSkipCrossoverFor(e.isa, { Cg: C, R: 3, S: 3 }));
+        expect(r.crossover).toBe(ZERO_SKIP_CROSSOVER[e.isa]); // 3x3, C >= 8: the build's value
         expect(r.kernel).toBe(expected === 'dense' ? (e.isa === 'scalar' ? 'u8s8_gemm_4x4__scalar' : e.isa === 'simd' ? 'u8s8_gemm_3x12c2__simd' : 'u8s8_gemm_3x12c4hyb__relaxed') : (e.isa === 'scalar' ? 'q8_conv_feie__scalar' : `q8_conv_zsgemm_2x16c2__${e.isa}`));
         expect(r.counts === undefined).toBe(expected === 'dense');
         expect(Array.from(r.y.toArray())).toEqual(Array.from(want));
@@ -187,6 +188,27 @@ describe('conv2dAuto: selection', () => {
         expect(conv2dAuto(e, x, w, { pads: 1, crossover: 1 }).ran).toBe(density < 1 ? 'zeroskip' : 'dense');
       }
       pw.dispose();
+    }
+  });
+
+  it('the default crossover follows the layer: never below 8 input channels, lower for 1x1 (SIMD builds), the scatter value on scalar', () => {
+    for (const isa of ['simd', 'relaxed'] as const) {
+      expect(zeroSkipCrossoverFor(isa, { Cg: 3, R: 3, S: 3 })).toBe(0);
+      expect(zeroSkipCrossoverFor(isa, { Cg: 7, R: 11, S: 11 })).toBe(0);
+      expect(zeroSkipCrossoverFor(isa, { Cg: 64, R: 1, S: 1 })).toBe(0.45);
+      expect(zeroSkipCrossoverFor(isa, { Cg: 8, R: 3, S: 3 })).toBe(ZERO_SKIP_CROSSOVER[isa]);
+    }
+    expect(zeroSkipCrossoverFor('scalar', { Cg: 3, R: 1, S: 1 })).toBe(ZERO_SKIP_CROSSOVER.scalar);
+    // conv2dAuto applies it: a 3-channel first layer stays dense on the SIMD builds even at density 0.05
+    const rand = rng(5);
+    const x = { data: clustered(rand, 1, 16, 16, 3, 0.05, 'uint8', 0), shape: [1, 16, 16, 3] };
+    const w = { data: fillInts(new Int8Array(16 * 9 * 3), -128, 127, rand), shape: [16, 3, 3, 3] };
+    for (const e of engines) {
+      const r = conv2dAuto(e, x, w, { pads: 1 });
+      expect(r.ran, e.isa).toBe(e.isa === 'scalar' ? 'zeroskip' : 'dense');
+      expect(r.crossover).toBe(zeroSkipCrossoverFor(e.isa, { Cg: 3, R: 3, S: 3 }));
+      expect(Array.from(r.y.toArray())).toEqual(Array.from(conv2d(e, x, w, { pads: 1 }).toArray()));
+      r.y.dispose();
     }
   });
 
