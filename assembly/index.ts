@@ -21,3 +21,4 @@ export * from './binary/output';
 export * from './binary/peak';
 export * from './ops/add';
 export * from './feie/zsgemm';
+export * from './common/scan';

@@ -63,6 +63,9 @@ export interface WasmKernels {
     xzp: number, signed: number, rowNnz: number, counts: number,
   ): void;
 
+  // assembly/common/scan.ts
+  q8_count_ne(src: number, n: number, zp: number): number;
+
   // assembly/common/peak.ts
   peak_scratch_bytes(): number;
   peak_dot_i16(iters: number, seed: number, scratch: number): number;

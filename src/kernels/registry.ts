@@ -34,6 +34,7 @@ export const KERNELS: readonly KernelInfo[] = [
   { name: 'q8_clamp', family: 'ops', export: 'q8_clamp', summary: 'y = min(max(x, qmin), qmax) on int8/uint8 (ReLU6 when quantised)', vectorised: ['simd', 'relaxed'] },
   { name: 'q8_add', family: 'ops', export: 'q8_add', summary: 'ONNX QLinearAdd: y = clamp(nearest(f32(aScale/yScale) * (a - za) + f32(bScale/yScale) * (b - zb)) + yzp), float32, int8/uint8 each', vectorised: ['simd', 'relaxed'] },
   { name: 's32_correct', family: 'common', export: 's32_correct', summary: 'v = acc + colTerm[n] - zb[n] * rowSum[m], int32 wrapping, in place', vectorised: ['simd', 'relaxed'] },
+  { name: 'q8_count_ne', family: 'common', export: 'q8_count_ne', summary: 'number of bytes that differ from a zero point (int8/uint8): the density scan of the automatic choice and of runNetwork', vectorised: ['simd', 'relaxed'] },
   { name: 'q8_requantize', family: 'common', export: 'q8_requantize', summary: 'zero-point correction + f32 multiplier, round half to even, clamp, narrow to int8/uint8', vectorised: ['simd', 'relaxed'] },
   { name: 'q8_maxpool2d_nhwc', family: 'ops', export: 'q8_maxpool2d', summary: 'max pooling NHWC int8/uint8, pads, strides, dilations', vectorised: ['simd', 'relaxed'] },
   { name: 'q8_avgpool2d_nhwc', family: 'ops', export: 'q8_avgpool2d', summary: 'average pooling NHWC int8/uint8, exact round half to even (also global average pooling)', vectorised: ['simd', 'relaxed'] },

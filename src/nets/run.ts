@@ -15,7 +15,7 @@ import { add } from '../ops/add.js';
 import { clamp, relu } from '../ops/activation.js';
 import { conv2d, packConvWeights, PackedConvWeights, type Conv2DParams } from '../ops/conv2d.js';
 import { zeroSkipCrossoverFor } from '../ops/conv2d-auto.js';
-import { FC_ZERO_SKIP_CROSSOVER } from '../ops/select.js';
+import { FC_ZERO_SKIP_CROSSOVER, activationDensity } from '../ops/select.js';
 import { BLOCKSPARSE_MIN_MG, conv2dZeroSkip, packZeroSkipWeights, PackedZeroSkipWeights, type Conv2DZeroSkipParams } from '../ops/conv2d-zeroskip.js';
 import { dense, type DenseParams } from '../ops/dense.js';
 import { packWeights, PackedWeights } from '../ops/packed.js';
@@ -97,14 +97,9 @@ interface Exec {
 }
 
 /** Values of x equal to zp (real 0): every layer's statistics and the 'auto' kernel choice read them. */
-function zeroCount(x: ArrayLike<number>, zp: number): number {
-  let z = 0;
-  for (let i = 0; i < x.length; i++) if (x[i] === zp) z++;
-  return z;
-}
-
-function zeroFraction(x: ArrayLike<number>, zp: number): number {
-  return x.length ? zeroCount(x, zp) / x.length : 0;
+/** Fraction of a tensor's values equal to `zp` (0 for an empty tensor), one Wasm pass. */
+function zeroFraction(engine: Engine, t: Tensor, zp: number): number {
+  return t.size ? 1 - activationDensity(t as Tensor<'int8'>, zp, engine) : 0;
 }
 
 /** int8 view of a {data, shape} with a new shape (host data only). */
@@ -372,13 +367,11 @@ export class PreparedNetwork {
         const xs = ni.inputs.map((k) => live.get(k)!);
         const qs = ni.inputs.map(quantOf);
         const t0 = performance.now();
-        const n0 = xs[0].data.length;
-        const z0 = zeroCount(xs[0].data, qs[0].zeroPoint);
-        const izf = n0 ? z0 / n0 : 0;
+        const izf = zeroFraction(engine, xs[0], qs[0].zeroPoint);
         const mac = ni.node.op === 'conv2d' || ni.node.op === 'dense';
         // 'auto': conv2dAuto's / denseAuto's rule on the density (non-zero fraction) in the input's own domain
         const crossover = !mac ? 0 : ni.node.op === 'dense' ? FC_ZERO_SKIP_CROSSOVER : zeroSkipCrossoverFor(engine.isa, ni.conv!);
-        const skip = mac && (mode === true || (mode === 'auto' && (archs !== undefined || (n0 ? (n0 - z0) / n0 : 0) < crossover)));
+        const skip = mac && (mode === true || (mode === 'auto' && (archs !== undefined || (xs[0].size ? 1 - izf : 0) < crossover)));
         const r = execNode(engine, ni, xs, qs, ni.quant, skip, mac && archs !== undefined, mac ? this.packsFor(i, skip) : undefined);
         const cpuMs = performance.now() - t0;
         live.set(i, r.y as Tensor<'int8' | 'uint8'>);
@@ -391,7 +384,7 @@ export class PreparedNetwork {
           if (yd[j] < lo) lo = yd[j];
           if (yd[j] > hi) hi = yd[j];
         }
-        const lr: LayerRun = { name: ni.node.name, op: ni.node.op, shape: ni.shape, quant: yq, kernel: r.kernel, cpuMs, inputZeroFraction: izf, outputZeroFraction: zeroFraction(yd, yq.zeroPoint), outputMin: lo, outputMax: hi };
+        const lr: LayerRun = { name: ni.node.name, op: ni.node.op, shape: ni.shape, quant: yq, kernel: r.kernel, cpuMs, inputZeroFraction: izf, outputZeroFraction: zeroFraction(engine, r.y, yq.zeroPoint), outputMin: lo, outputMax: hi };
         if (options.keepOutputs) lr.output = yd.slice();
         layers.push(lr);
         if (archs && r.activity) {

@@ -154,7 +154,7 @@ export function conv2dAuto(engine: Engine, x: TensorLike<'int8' | 'uint8'>, w: T
   let scanMs = 0;
   if (use === 'auto') {
     const t0 = performance.now();
-    density = activationDensity(x, params.xZeroPoint ?? 0);
+    density = activationDensity(x, params.xZeroPoint ?? 0, engine);
     if (!aw) weightDensity = weightDensityOf(wData()!, info.M, zeroPoints);
     scanMs = performance.now() - t0;
     ({ ran, reason } = chooseKernel(density, weightDensity, crossover, csrCrossover, available));

@@ -110,7 +110,7 @@ export function denseAuto(engine: Engine, x: TensorLike<'int8' | 'uint8'>, w: Te
   let scanMs = 0;
   if (use === 'auto') {
     const t0 = performance.now();
-    density = activationDensity(x, rest.xZeroPoint ?? 0);
+    density = activationDensity(x, rest.xZeroPoint ?? 0, engine);
     if (!aw) weightDensity = weightDensityOf(wData()!, N, zeroPoints);
     scanMs = performance.now() - t0;
     ({ ran, reason } = chooseKernel(density, weightDensity, crossover, csrCrossover, aw ? aw.forms : new Set<KernelChoice>(['dense', 'zeroskip', 'csr'])));
