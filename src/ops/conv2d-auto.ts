@@ -17,7 +17,7 @@ import { conv2d, PackedConvWeights } from './conv2d.js';
 import { conv2dZeroSkip, type Conv2DZeroSkipParams, type ZeroSkipCounts } from './conv2d-zeroskip.js';
 import type { FeieReport } from '../accel/feie.js';
 import { AutoWeights, csrOf, resolveZeroPoints, weightDensityOf } from './auto-weights.js';
-import { CSR_CROSSOVER, activationDensity, checkCrossover, checkUse, chooseKernel, type KernelChoice, type KernelSelection } from './select.js';
+import { CSR_CROSSOVER, checkCrossover, checkUse, selectKernel, type KernelChoice, type KernelSelection } from './select.js';
 import { conv2dCsr, type SparseCounts } from './sparse.js';
 import { QuantError } from '../errors.js';
 import { Tensor as TensorClass } from '../runtime/tensor.js';
@@ -101,7 +101,7 @@ export { activationDensity } from './select.js';
  * direct depthwise kernel), the zero-skipping one ({@link conv2dZeroSkip}) or the CSR one
  * ({@link conv2dCsr}), whichever is expected fastest: `'auto'` measures the activation density
  * (cost included in the call) and the weight density (once, in {@link packAutoWeights}; per call
- * for plain weights) and applies {@link chooseKernel} with {@link ZERO_SKIP_CROSSOVER} and
+ * for plain weights) and applies {@link chooseKernel} with {@link zeroSkipCrossoverFor} this layer and
  * {@link CSR_CROSSOVER}. Output is bit-identical whichever runs. CSR needs NHWC / OHWI.
  *
  * @param w unpacked int8 / uint8 weights, or {@link AutoWeights} (pack once, then only the
@@ -147,19 +147,12 @@ export function conv2dAuto(engine: Engine, x: TensorLike<'int8' | 'uint8'>, w: T
   if (use !== 'auto' && aw && !aw.forms.has(use)) throw new ValueError(op, `use = '${use}' but the AutoWeights keep only [${[...aw.forms].join(', ')}].`, `pack them with forms including '${use}'.`);
   const wData = () => (aw ? aw.host?.data : ((w instanceof TensorClass ? w.toArray() : (w as TensorLike).data) as Int8Array | Uint8Array));
 
-  let ran: KernelChoice = use === 'auto' ? 'dense' : use;
-  let density: number | undefined;
-  let weightDensity: number | undefined = aw?.density;
-  let reason = `forced by use = '${use}'`;
-  let scanMs = 0;
-  if (use === 'auto') {
-    const t0 = performance.now();
-    density = activationDensity(x, params.xZeroPoint ?? 0, engine);
-    if (!aw) weightDensity = weightDensityOf(wData()!, info.M, zeroPoints);
-    scanMs = performance.now() - t0;
-    ({ ran, reason } = chooseKernel(density, weightDensity, crossover, csrCrossover, available));
-  }
-  const selection: KernelSelection = { ran, forced: use !== 'auto', activationDensity: density, weightDensity, zeroSkipCrossover: crossover, csrCrossover, reason };
+  const { selection, scanMs } = selectKernel(engine, {
+    use, x, xZeroPoint: params.xZeroPoint ?? 0, weightDensity: aw?.density,
+    weightDensityOf: () => weightDensityOf(wData()!, info.M, zeroPoints),
+    zeroSkipCrossover: crossover, csrCrossover, available,
+  });
+  const { ran, activationDensity: density, weightDensity } = selection;
   const base = { density, crossover, weightDensity, csrCrossover, selection, scanMs };
   const zpParam = aw ? aw.wZeroPointParam : rest.wZeroPoint;
   if (ran === 'zeroskip') {

@@ -12,11 +12,11 @@ import type { Engine, TensorLike } from '../runtime/engine.js';
 import { Tensor } from '../runtime/tensor.js';
 import { AutoWeights, csrOf, resolveZeroPoints, weightDensityOf } from './auto-weights.js';
 import { conv2dZeroSkip, type ZeroSkipCounts } from './conv2d-zeroskip.js';
-import { activationDensity, checkAutoWeights, checkSameZeroPoints } from './conv2d-auto.js';
+import { checkAutoWeights, checkSameZeroPoints } from './conv2d-auto.js';
 import { dense } from './dense.js';
 import { checkActivations, checkParams } from './matmul.js';
 import type { PackedWeights } from './packed.js';
-import { CSR_CROSSOVER, FC_ZERO_SKIP_CROSSOVER, checkCrossover, checkUse, chooseKernel, type KernelChoice, type KernelSelection, type KernelUse } from './select.js';
+import { CSR_CROSSOVER, FC_ZERO_SKIP_CROSSOVER, checkCrossover, checkUse, selectKernel, type KernelChoice, type KernelSelection, type KernelUse } from './select.js';
 import { reshape } from './shape.js';
 import { denseCsr, type SparseCounts } from './sparse.js';
 
@@ -103,19 +103,12 @@ export function denseAuto(engine: Engine, x: TensorLike<'int8' | 'uint8'>, w: Te
   if (use !== 'auto' && aw && !aw.forms.has(use)) throw new ValueError(op, `use = '${use}' but the AutoWeights keep only [${[...aw.forms].join(', ')}].`, `pack them with forms including '${use}'.`);
   const wData = () => (aw ? undefined : ((w instanceof Tensor ? w.toArray() : (w as TensorLike).data) as Int8Array | Uint8Array));
 
-  let ran: KernelChoice = use === 'auto' ? 'dense' : use;
-  let density: number | undefined;
-  let weightDensity: number | undefined = aw?.density;
-  let reason = `forced by use = '${use}'`;
-  let scanMs = 0;
-  if (use === 'auto') {
-    const t0 = performance.now();
-    density = activationDensity(x, rest.xZeroPoint ?? 0, engine);
-    if (!aw) weightDensity = weightDensityOf(wData()!, N, zeroPoints);
-    scanMs = performance.now() - t0;
-    ({ ran, reason } = chooseKernel(density, weightDensity, crossover, csrCrossover, aw ? aw.forms : new Set<KernelChoice>(['dense', 'zeroskip', 'csr'])));
-  }
-  const selection: KernelSelection = { ran, forced: use !== 'auto', activationDensity: density, weightDensity, zeroSkipCrossover: crossover, csrCrossover, reason };
+  const { selection, scanMs } = selectKernel(engine, {
+    use, x, xZeroPoint: rest.xZeroPoint ?? 0, weightDensity: aw?.density,
+    weightDensityOf: () => weightDensityOf(wData()!, N, zeroPoints),
+    zeroSkipCrossover: crossover, csrCrossover, available: aw ? aw.forms : new Set<KernelChoice>(['dense', 'zeroskip', 'csr']),
+  });
+  const { ran, activationDensity: density, weightDensity } = selection;
   const base = { density, weightDensity, crossover, csrCrossover, selection, scanMs };
   const zpParam = aw ? aw.wZeroPointParam : rest.wZeroPoint;
   if (ran === 'csr') {

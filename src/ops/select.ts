@@ -132,6 +132,34 @@ export function checkCrossover(op: string, name: string, v: unknown, dflt: numbe
 }
 
 /**
+ * The selection step shared by {@link conv2dAuto} and {@link denseAuto}: with `use: 'auto'`
+ * measure the activation density (and the weight density unless known) and apply
+ * {@link chooseKernel}; otherwise record the forced choice. `scanMs` is the time the scans took.
+ */
+export function selectKernel(engine: Engine, o: {
+  use: KernelUse;
+  x: TensorLike<'int8' | 'uint8'>;
+  xZeroPoint: number;
+  /** Known weight density (AutoWeights), else measured by `weightDensityOf` when needed. */
+  weightDensity: number | undefined;
+  weightDensityOf: () => number;
+  zeroSkipCrossover: number;
+  csrCrossover: number;
+  available: ReadonlySet<KernelChoice>;
+}): { selection: KernelSelection; scanMs: number } {
+  const { use, zeroSkipCrossover, csrCrossover } = o;
+  if (use !== 'auto') {
+    return { selection: { ran: use, forced: true, activationDensity: undefined, weightDensity: o.weightDensity, zeroSkipCrossover, csrCrossover, reason: `forced by use = '${use}'` }, scanMs: 0 };
+  }
+  const t0 = performance.now();
+  const density = activationDensity(o.x, o.xZeroPoint, engine);
+  const weightDensity = o.weightDensity ?? o.weightDensityOf();
+  const scanMs = performance.now() - t0;
+  const { ran, reason } = chooseKernel(density, weightDensity, zeroSkipCrossover, csrCrossover, o.available);
+  return { selection: { ran, forced: false, activationDensity: density, weightDensity, zeroSkipCrossover, csrCrossover, reason }, scanMs };
+}
+
+/**
  * Fraction of elements of x that differ from `zeroPoint` (x's own domain): the activation density.
  * With `engine` and x a tensor of that engine, one vectorised Wasm pass over the tensor
  * (`q8_count_ne`, reads only); otherwise one pass in JavaScript over x.data (host array or a
