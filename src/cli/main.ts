@@ -19,6 +19,7 @@ import { detectIsas, ISAS, type Isa } from '../runtime/detect.js';
 import { MacflowError } from '../errors.js';
 import { simulationHtml } from '../report/html.js';
 import { CliError, intOption, unknownName } from './args.js';
+import { alignOptions } from './help.js';
 import { runBench } from './bench.js';
 import { runDemo, formatDemo, demoHtml, demoCsv, DEMO_REPORT_DIR } from './demo.js';
 import { runInfo, formatInfo } from './info.js';
@@ -50,7 +51,8 @@ Commands:
             utilisation, energy, roofline); --out DIR writes report.html with the plots
   summary   the seed-style cost table of a network (memory, parameters, MACs per layer)
   trace     the per-cycle FEIE schedule of a small layer (default: the seed tutorial's example)
-  bench     the benchmark harness (bench/run.js: kernels, peers) on this machine; source checkout only
+  bench     the benchmark harness (bench/run.js: kernels, sparse, binary, peers) on this machine;
+            source checkout only
   info      the builds this runtime can run, the one selected and why, the kernel registry
   schema    the JSON Schema of a command's --json output
 
@@ -101,11 +103,11 @@ Arguments:
                      or a SCALE-Sim topology .csv (conv or GEMM form), or an ONNX model .onnx
                      (Conv/ConvInteger/QLinearConv, Gemm, MatMul* layers; shapes inferred)
 Options:
-  --arch <a>         preset ${Object.keys(ARCH_PRESETS).join(', ')} (default zasca), an arch .json
-                     file (ARCH_SCHEMA) or a SCALE-Sim .cfg file
+  --arch <a>         a preset (default zasca), an arch .json file (ARCH_SCHEMA) or a SCALE-Sim
+                     .cfg file; presets: ${Object.keys(ARCH_PRESETS).join(', ')}
   --dataflow <list>  comma-separated, from ${Object.keys(DATAFLOWS).join(', ')}; default the arch's
                      own (zasca*: zascad,zascas = dense vs zero-skip)
-  --density <D|file> input activation density (fraction of NON-zeros, 0..1) for every layer, or a
+  --density <D|file>  input activation density (fraction of NON-zeros, 0..1) for every layer, or a
                      per-layer file (.json {"layer": D} or .csv "layer, D"); default: the densities
                      recorded for built-in networks, else dense
   --weight-density <D>  weight density 0..1 (default 1)
@@ -220,7 +222,7 @@ async function main(argv: string[]): Promise<void> {
   const pos = parsed.positionals;
   const str = (k: string) => v[k] as string | undefined;
   if (v.help) {
-    process.stdout.write(`${HELP[argv[0] === command ? command : 'main']}\n`);
+    process.stdout.write(`${alignOptions(HELP[argv[0] === command ? command : 'main'])}\n`);
     return;
   }
   if (command === 'demo' || command === 'info') respawnForRelaxed();

@@ -199,6 +199,14 @@ describe('bad arguments exit 2 with a message naming the problem', () => {
       const r = rs[i];
       expect(r.status, r.stderr).toBe(0);
       expect(r.stdout, c).toMatch(new RegExp(`^Usage: macflow ${c === 'demo' ? '\\[demo\\]' : c}`));
+      // the options block: one description column, no line wider than 100 columns
+      const lines = r.stdout.split('\n');
+      const block = lines.slice(lines.indexOf('Options:') + 1);
+      const options = block.slice(0, block.findIndex((l) => !l.startsWith('  ')));
+      if (c !== 'schema') expect(options.length, c).toBeGreaterThan(2); // schema has no options
+      for (const l of options) expect(l.length, `${c}: ${l}`).toBeLessThanOrEqual(100);
+      const columns = new Set(options.filter((l) => /^ {2}-/.test(l)).map((l) => /^ {2}-\S.*? {2,}(?=\S)/.exec(l)![0].length).filter((n) => n <= 32));
+      expect(columns.size, `${c}: description columns ${[...columns]}`).toBe(c === 'schema' ? 0 : 1);
     }
     expect(ok(run('--help')).stdout).toMatch(/Exit codes: 0 success, 1 runtime error, 2 bad arguments/);
   });
