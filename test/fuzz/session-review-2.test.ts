@@ -7,10 +7,11 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
-  MacflowError, binaryConv2d, binaryGemm, calibrateGraph, conv2dAuto, conv2dInfo, conv2dZeroSkip, lenet5Graph, packAutoWeights, packBits, packTernary,
+  binaryConv2d, binaryGemm, calibrateGraph, conv2dAuto, conv2dInfo, conv2dZeroSkip, lenet5Graph, packAutoWeights, packBits, packTernary,
   packZeroSkipWeights, prepareNetwork, runNetwork, type Engine, type Tensor,
 } from '../../src/index.js';
 import { conv2dRef, intGemmRef } from '../../src/reference/index.js';
+import { expectRejected } from './heap-guard.js';
 import { allEngines, expectAllAgree, fillInts, perBuild, rng } from '../helpers/engines.js';
 
 let engines: Engine[];
@@ -20,28 +21,6 @@ beforeAll(async () => {
 
 const SEED = 987654;
 
-function memHash(e: Engine): number {
-  const u = new Int32Array(e.heap.memory.buffer);
-  let h = 0x811c9dc5;
-  for (let i = 0; i < u.length; i++) h = Math.imul(h ^ u[i], 0x01000193);
-  return h;
-}
-
-function expectRejected(e: Engine, what: string, fn: () => unknown): void {
-  const count = e.heap.liveCount;
-  const bytes = e.heap.liveBytes;
-  const hash = memHash(e);
-  let err: unknown;
-  try {
-    fn();
-  } catch (x) {
-    err = x;
-  }
-  expect(err, `${e.isa} ${what}: a typed error`).toBeInstanceOf(MacflowError);
-  expect(e.heap.liveCount, `${e.isa} ${what}: live count`).toBe(count);
-  expect(e.heap.liveBytes, `${e.isa} ${what}: live bytes`).toBe(bytes);
-  expect(memHash(e), `${e.isa} ${what}: Wasm memory untouched`).toBe(hash);
-}
 
 const signs = (n: number, r: () => number) => Float32Array.from({ length: n }, () => (r() < 0.5 ? -1 : 1));
 const ternaries = (n: number, r: () => number) => Float32Array.from({ length: n }, () => Math.floor(r() * 3) - 1);
