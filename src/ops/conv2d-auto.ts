@@ -148,7 +148,7 @@ export function conv2dAuto(engine: Engine, x: TensorLike<'int8' | 'uint8'>, w: T
   const wData = () => (aw ? aw.host?.data : ((w instanceof TensorClass ? w.toArray() : (w as TensorLike).data) as Int8Array | Uint8Array));
 
   const { selection, scanMs } = selectKernel(engine, {
-    use, x, xZeroPoint: params.xZeroPoint ?? 0, weightDensity: aw?.density,
+    op, use, x, xZeroPoint: params.xZeroPoint ?? 0, weightDensity: aw?.density,
     weightDensityOf: () => weightDensityOf(wData()!, info.M, zeroPoints),
     zeroSkipCrossover: crossover, csrCrossover, available,
   });

@@ -5,7 +5,7 @@
  * (src/ops/select.ts), and reports which ran and why.
  * @module
  */
-import type { QuantParams } from '../descriptors/output-stage.js';
+import { resolveOutputStage, type QuantParams } from '../descriptors/output-stage.js';
 import { ShapeError, ValueError, fmt } from '../errors.js';
 import { kernel, kernelName } from '../kernels/registry.js';
 import type { Engine, TensorLike } from '../runtime/engine.js';
@@ -100,11 +100,15 @@ export function denseAuto(engine: Engine, x: TensorLike<'int8' | 'uint8'>, w: Te
   const zeroPoints = resolveZeroPoints(op, rest.wZeroPoint, N, wDtype);
   if (aw) checkSameZeroPoints(op, rest.wZeroPoint, zeroPoints, aw);
   if (rest.out !== undefined && ((rest.out as unknown) === x || (rest.out as unknown) === w)) throw new ValueError(op, 'options.out is an input tensor.', 'pass a separate output tensor, or omit out.');
+  // The output stage and `out` up front: the zero-skip path fills `out` (reshape) only after its
+  // kernel has run, so a wrong out was reported after Wasm memory had been written.
+  const stage = resolveOutputStage(op, { ...rest, wZeroPoint: aw ? aw.wZeroPointParam : rest.wZeroPoint }, N, xDtype as 'int8' | 'uint8', wDtype);
+  if (rest.out !== undefined) engine.checkOut(op, rest.out, stage.requant ? stage.requant.outputDtype : 'int32', [B, N]);
   if (use !== 'auto' && aw && !aw.forms.has(use)) throw new ValueError(op, `use = '${use}' but the AutoWeights keep only [${[...aw.forms].join(', ')}].`, `pack them with forms including '${use}'.`);
   const wData = () => (aw ? undefined : ((w instanceof Tensor ? w.toArray() : (w as TensorLike).data) as Int8Array | Uint8Array));
 
   const { selection, scanMs } = selectKernel(engine, {
-    use, x, xZeroPoint: rest.xZeroPoint ?? 0, weightDensity: aw?.density,
+    op, use, x, xZeroPoint: rest.xZeroPoint ?? 0, weightDensity: aw?.density,
     weightDensityOf: () => weightDensityOf(wData()!, N, zeroPoints),
     zeroSkipCrossover: crossover, csrCrossover, available: aw ? aw.forms : new Set<KernelChoice>(['dense', 'zeroskip', 'csr']),
   });

@@ -6,6 +6,7 @@
  * @module
  */
 import { ValueError, fmt } from '../errors.js';
+import { checkZeroPoint } from './common.js';
 import type { Isa } from '../runtime/detect.js';
 import type { Engine, TensorLike } from '../runtime/engine.js';
 import { Tensor } from '../runtime/tensor.js';
@@ -137,6 +138,8 @@ export function checkCrossover(op: string, name: string, v: unknown, dflt: numbe
  * {@link chooseKernel}; otherwise record the forced choice. `scanMs` is the time the scans took.
  */
 export function selectKernel(engine: Engine, o: {
+  /** The calling op (named in errors). */
+  op: string;
   use: KernelUse;
   x: TensorLike<'int8' | 'uint8'>;
   xZeroPoint: number;
@@ -152,7 +155,7 @@ export function selectKernel(engine: Engine, o: {
     return { selection: { ran: use, forced: true, activationDensity: undefined, weightDensity: o.weightDensity, zeroSkipCrossover, csrCrossover, reason: `forced by use = '${use}'` }, scanMs: 0 };
   }
   const t0 = performance.now();
-  const density = activationDensity(o.x, o.xZeroPoint, engine);
+  const density = densityOf(o.op, o.x, o.xZeroPoint, engine);
   const weightDensity = o.weightDensity ?? o.weightDensityOf();
   const scanMs = performance.now() - t0;
   const { ran, reason } = chooseKernel(density, weightDensity, zeroSkipCrossover, csrCrossover, o.available);
@@ -166,6 +169,20 @@ export function selectKernel(engine: Engine, o: {
  * tensor's view), several times slower on large inputs.
  */
 export function activationDensity(x: TensorLike<'int8' | 'uint8'>, zeroPoint = 0, engine?: Engine): number {
+  return densityOf('activationDensity', x, zeroPoint, engine);
+}
+
+/** {@link activationDensity} with errors naming `op`. */
+function densityOf(op: string, x: TensorLike<'int8' | 'uint8'>, zeroPoint: number, engine: Engine | undefined): number {
+  const data = x !== null && typeof x === 'object' ? (x instanceof Tensor ? undefined : (x as { data?: unknown }).data) : undefined;
+  const dtype = x instanceof Tensor ? x.dtype : data instanceof Int8Array ? 'int8' : data instanceof Uint8Array ? 'uint8' : undefined;
+  if (dtype !== 'int8' && dtype !== 'uint8') {
+    throw new ValueError(op, `x must be int8 / uint8 activations (a tensor, or { data: Int8Array | Uint8Array }), got ${x instanceof Tensor ? `a ${x.dtype} tensor` : fmt(data ?? x)}.`, 'pass the int8 / uint8 activations.');
+  }
+  // Both scans compare whole bytes (zeroPoint & 0xff) except the JavaScript tail, which compares
+  // values: a zero point outside x's dtype (or not an integer) made them disagree (int8 x, 200:
+  // -56 counted as zero in the bytes, not in the tail). Refuse it instead.
+  checkZeroPoint(op, 'xZeroPoint', zeroPoint, dtype);
   if (engine !== undefined && x instanceof Tensor && x.belongsTo(engine.heap)) {
     return x.size === 0 ? 0 : engine.kernels.q8_count_ne(x.ptr, x.size, zeroPoint) / x.size;
   }
