@@ -96,8 +96,10 @@ interface Exec {
   countsFrom?: 'kernel' | 'input';
 }
 
-/** Values of x equal to zp (real 0): every layer's statistics and the 'auto' kernel choice read them. */
-/** Fraction of a tensor's values equal to `zp` (0 for an empty tensor), one Wasm pass. */
+/**
+ * Fraction of a tensor's values equal to `zp` (real 0; 0 for an empty tensor), one Wasm pass:
+ * every layer's statistics and the 'auto' kernel choice read it.
+ */
 function zeroFraction(engine: Engine, t: Tensor, zp: number): number {
   return t.size ? 1 - activationDensity(t as Tensor<'int8'>, zp, engine) : 0;
 }
@@ -210,7 +212,9 @@ export type PreparedRunOptions = Omit<RunNetworkOptions, 'zeroSkip'>;
 
 /** The Wasm memory one conv / dense layer's packed weights hold in a {@link PreparedNetwork}. */
 export interface PreparedLayerWeights {
+  /** The graph node's name. */
   name: string;
+  /** The node's op. */
   op: 'conv2d' | 'dense';
   /** Bytes of the form for the dense kernels (conv2d's im2col / direct, dense's GEMM); 0 while not packed. */
   denseBytes: number;

@@ -38,8 +38,11 @@ type AutoWeightsInit = Pick<AutoWeights, 'kind' | 'shape' | 'dtype' | 'groups' |
 export class AutoWeights {
   /** `'fc'` for [out, in], `'conv'` for OHWI [M, R, S, C/groups]. */
   readonly kind: 'fc' | 'conv';
+  /** Shape of the weights as given. */
   readonly shape: readonly number[];
+  /** dtype of the weights as given (zero points are in its range). */
   readonly dtype: 'int8' | 'uint8';
+  /** Groups of the convolution the weights were packed for (1 for FC). */
   readonly groups: number;
   /** Non-zero fraction: weights different from their row's zero point. */
   readonly density: number;

@@ -44,6 +44,8 @@ export class PackedBits {
     this.rows = shape.slice(0, -1).reduce((a, b) => a * b, 1);
     this.wordsPerRow = wordsPerRow(this.channels, groups, kind);
     this.words = words;
+    // rows and wordsPerRow size the kernels' reads: a crafted change after packing must not reach them.
+    Object.freeze(this);
   }
 
   /** Byte address of the first word. */

@@ -167,7 +167,7 @@ export function conv2dAuto(engine: Engine, x: TensorLike<'int8' | 'uint8'>, w: T
     if (!nhwc) throw new UnsupportedError(op, `use = 'csr' needs NHWC activations and OHWI weights (layout ${fmt(rest.layout ?? 'NHWC')}, weightLayout ${fmt(rest.weightLayout ?? 'OHWI')}).`, "transpose to NHWC / OHWI, or use 'dense' / 'zeroskip'.");
     const cw = aw ? aw.csr! : csrOf(wData()!, wDtype, wShape, zeroPoints);
     const r = conv2dCsr(engine, x, cw, { ...csrParams, skipZeros: csrSkipZeros ?? false });
-    return { y: r.y, ran, kernel: kernelName(kernel(info.strides[1] === 1 ? 's16_csr_spmm_direct' : 's16_csr_spmm'), engine.isa), ...base, sparseCounts: r.counts };
+    return { y: r.y, ran, kernel: r.kernel, ...base, sparseCounts: r.counts };
   }
   const y = conv2d(engine, x, aw ? (aw.dense as PackedConvWeights) : (packed ?? (w as TensorLike<'int8' | 'uint8'>)), { ...denseParams, wZeroPoint: zpParam });
   const direct = info.Cg === 1 && info.Mg === 1;

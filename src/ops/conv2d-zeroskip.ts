@@ -133,6 +133,8 @@ export class PackedZeroSkipWeights extends PackedConvBlock {
     super(init.block, init);
     this.wZeroPoints = init.wZeroPoints;
     this.groupBytes = init.groupBytes;
+    // groupBytes and the geometry address the block: a crafted change after packing must not reach a kernel.
+    Object.freeze(this);
   }
 }
 

@@ -72,8 +72,10 @@ export class PackedConvWeights extends PackedConvBlock {
   constructor(init: Omit<PackedConvWeights, 'dispose' | 'disposed' | 'byteLength' | 'belongsTo'>) {
     super(init.block, init);
     this.algorithm = init.algorithm;
-    this.groupOffsets = init.groupOffsets;
+    this.groupOffsets = Object.freeze([...init.groupOffsets]);
     this.colSumsOffset = init.colSumsOffset;
+    // The offsets and geometry address the block: a crafted change after packing must not reach a kernel.
+    Object.freeze(this);
   }
 }
 

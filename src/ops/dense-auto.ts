@@ -119,7 +119,7 @@ export function denseAuto(engine: Engine, x: TensorLike<'int8' | 'uint8'>, w: Te
     const { wZeroPoint, ...csrParams } = rest;
     void wZeroPoint;
     const r = denseCsr(engine, x, aw ? aw.csr! : csrOf(wData()!, wDtype, wShape, zeroPoints), { ...csrParams, skipZeros: csrSkipZeros ?? false });
-    return { y: r.y, ran, kernel: kernelName(kernel('s16_csr_spmm'), engine.isa), ...base, sparseCounts: r.counts };
+    return { y: r.y, ran, kernel: r.kernel, ...base, sparseCounts: r.counts };
   }
   if (ran === 'zeroskip') {
     // The FC layer as a 1x1 conv on a 1x1 image (host copies: a tensor's view could be detached).

@@ -69,7 +69,7 @@ export abstract class PackedConvBlock extends WasmBlockOwner implements ConvWeig
     this.groups = g.groups;
     this.weightLayout = g.weightLayout;
     this.dtype = g.dtype;
-    this.wShape = g.wShape;
+    this.wShape = Object.freeze([...g.wShape]) as unknown as readonly [number, number, number, number];
   }
 }
 
@@ -141,9 +141,10 @@ export class PackedWeights {
    * the kernels hold uint8 weights as w - 128 and the zero point is moved to match).
    */
   readonly dtype: WeightDtype;
-  private packedPtr: number;
-  private colSumsPtr: number;
-  private readonly sums: Int32Array;
+  // ES-private (not TypeScript-private): the addresses a kernel reads must not be writable from outside.
+  #packedPtr: number;
+  #colSumsPtr: number;
+  readonly #sums: Int32Array;
 
   /** @internal Use {@link packWeights}. */
   constructor(engine: Engine, N: number, K: number, packedPtr: number, colSumsPtr: number, colSums: Int32Array, dtype: WeightDtype = 'int8') {
@@ -151,9 +152,11 @@ export class PackedWeights {
     this.dtype = dtype;
     this.N = N;
     this.K = K;
-    this.packedPtr = packedPtr;
-    this.colSumsPtr = colSumsPtr;
-    this.sums = colSums;
+    this.#packedPtr = packedPtr;
+    this.#colSumsPtr = colSumsPtr;
+    this.#sums = colSums;
+    // N and K size the kernels' reads: a crafted change after packing must not reach them.
+    Object.freeze(this);
   }
 
   /** Shape of the logical weight matrix in the 'nk' layout: [N, K]. */
@@ -163,33 +166,33 @@ export class PackedWeights {
 
   /** @internal Byte address of the packed weights. */
   get ptr(): number {
-    if (this.packedPtr < 0) throw new ValueError('PackedWeights', `these packed ${this.N} x ${this.K} weights were disposed.`, 'pack the weights again with packWeights().');
-    return this.packedPtr;
+    if (this.#packedPtr < 0) throw new ValueError('PackedWeights', `these packed ${this.N} x ${this.K} weights were disposed.`, 'pack the weights again with packWeights().');
+    return this.#packedPtr;
   }
 
   /** sum_k w[n, k] per output column n (int32) of the int8 weights the kernels hold (w - 128 for uint8 weights), a copy. */
   get colSums(): Int32Array {
-    return this.sums.slice();
+    return this.#sums.slice();
   }
 
   /** @internal The column sums without copying. */
   get colSumsView(): Int32Array {
-    return this.sums;
+    return this.#sums;
   }
 
   /** True once {@link dispose} has run. */
   get disposed(): boolean {
-    return this.packedPtr < 0;
+    return this.#packedPtr < 0;
   }
 
   /** Returns the Wasm memory to the engine. Idempotent. */
   dispose(): void {
-    if (this.packedPtr >= 0) {
-      this.engine.heap.release(this.packedPtr);
-      this.engine.heap.release(this.colSumsPtr);
+    if (this.#packedPtr >= 0) {
+      this.engine.heap.release(this.#packedPtr);
+      this.engine.heap.release(this.#colSumsPtr);
     }
-    this.packedPtr = -1;
-    this.colSumsPtr = -1;
+    this.#packedPtr = -1;
+    this.#colSumsPtr = -1;
   }
 }
 

@@ -22,6 +22,7 @@ import { viewOf, type Tensor } from '../runtime/tensor.js';
 import { CsrMatrix } from '../sparse/csr.js';
 import { checkActivations, checkParams } from './matmul.js';
 import { checkPlanFits } from './packed.js';
+import { kernel, kernelName } from '../kernels/registry.js';
 
 /** Lanes (batch rows or output pixels) per kernel call. */
 export const CSR_LANES = 32;
@@ -54,7 +55,16 @@ export interface SparseCounts {
 export interface SparseResult<D extends 'int32' | 'int8' | 'uint8' = 'int32' | 'int8' | 'uint8'> {
   y: Tensor<D>;
   counts: SparseCounts;
+  /** The kernel that ran (contract name with the build), e.g. `s8_csr_spmv__simd` for batch 1. */
+  kernel: string;
 }
+
+/**
+ * Host copies of each packed matrix's row pointers and column indices, from which conv2dCsr
+ * computes read offsets: kept here, out of every caller's reach, because typed arrays cannot be
+ * frozen and a changed index must never reach a kernel.
+ */
+const CSR_HOST = new WeakMap<PackedCsrWeights, { rowPtr: Int32Array; colIdx: Int32Array }>();
 
 /**
  * CSR weights packed in Wasm memory (validated again when packed): int32 row pointers, u16
@@ -72,12 +82,8 @@ export class PackedCsrWeights extends WasmBlockOwner {
   readonly zeroPoints: Int32Array;
   /** OHWI filter shape for conv weights. */
   readonly convShape: readonly [number, number, number, number] | undefined;
-  /** @internal Host copy of the row pointers and column indices (per-group column counts). */
-  readonly rowPtr: Int32Array;
-  /** @internal */
-  readonly colIdx: Int32Array;
-  /** @internal Byte offsets in the block. */
-  readonly offsets: CsrOffsets;
+  /** @internal Byte offsets in the block (frozen). */
+  readonly offsets: Readonly<CsrOffsets>;
   /** Column panels (entries stored panel by panel, each with its own rows + 1 row pointers). */
   readonly panels: number;
   /** @internal Use {@link packCsrWeights}. */
@@ -89,9 +95,11 @@ export class PackedCsrWeights extends WasmBlockOwner {
     this.nnz = csr.nnz;
     this.zeroPoints = csr.zeroPoints.slice();
     this.convShape = csr.convShape;
-    this.rowPtr = csr.rowPtr.slice();
-    this.colIdx = csr.colIdx.slice();
-    this.offsets = offsets;
+    CSR_HOST.set(this, { rowPtr: csr.rowPtr.slice(), colIdx: csr.colIdx.slice() });
+    this.offsets = Object.freeze({ ...offsets });
+    // rows, cols, panels and the offsets size and address the kernels' reads: a crafted change
+    // after packing must not reach them.
+    Object.freeze(this);
   }
 
   /** nnz / (rows * cols). */
@@ -282,7 +290,7 @@ interface Job {
 function runSparse<D extends 'int32' | 'int8' | 'uint8'>(
   engine: Engine, job: Job, w: ReturnType<typeof resolveCsr>, stage: OutputStage, out: Tensor | undefined,
   body: (p: { x: number; wBase: number; offsets: CsrOffsets; panels: number; s: Record<string, number>; out: Tensor<D> }) => SparseCounts,
-): SparseResult<D> {
+): Omit<SparseResult<D>, 'kernel'> {
   const rq = stage.requant;
   const outDtype = (rq ? rq.outputDtype : 'int32') as D;
   const names = Object.keys(job.scratch);
@@ -344,7 +352,8 @@ export function denseCsr(engine: Engine, x: TensorLike<'int8' | 'uint8'>, w: Pac
   const ldx = T === 1 ? 1 : Math.ceil(T / 8) * 8;
   const scratch: Record<string, number> = { xT: K * ldx * 2, colTerm: N * 4, rowSums: CSR_LANES * 4, mult: stage.requant ? N * 4 : 0, acc: stage.requant ? T * N * 4 : 0, accT: T > 1 ? N * ldx * 4 : 0 };
   const xzp = dtype === 'int8' ? stage.xZeroPoint - 128 : stage.xZeroPoint;
-  return runSparse(engine, { op, packedBytes: 0, scratch, inputs: [x], outShape: [B, N] }, wt, stage, prm.out, ({ x: xp, wBase, offsets, panels, s, out }) => {
+  let used = 's16_csr_spmm';
+  const r = runSparse(engine, { op, packedBytes: 0, scratch, inputs: [x], outShape: [B, N] }, wt, stage, prm.out, ({ x: xp, wBase, offsets, panels, s, out }) => {
     const k = engine.kernels;
     let zeros = 0;
     for (let b0 = 0; b0 < B; b0 += T) {
@@ -355,14 +364,17 @@ export function denseCsr(engine: Engine, x: TensorLike<'int8' | 'uint8'>, w: Pac
       const acc = stage.requant ? s.acc : out.ptr + b0 * N * 4;
       // Batch 1: [row] is already [lane 0, row]; else sums land in accT [row, lane] first.
       const accT = T === 1 ? acc : s.accT;
-      if (T === 1 && !skip && offsets.b1RowPtr >= 0) k.s8_csr_spmv(wBase + offsets.b1RowPtr, wBase + offsets.b1Col, wBase + offsets.b1Val, N, s.xT, accT);
-      else k.s16_csr_spmm(wBase + offsets.rowPtr, panels, wBase + offsets.colIdx, wBase + offsets.vals, N, s.xT, ldx, t, accT, ldx, skip ? 1 : 0);
+      if (T === 1 && !skip && offsets.b1RowPtr >= 0) {
+        used = 's8_csr_spmv';
+        k.s8_csr_spmv(wBase + offsets.b1RowPtr, wBase + offsets.b1Col, wBase + offsets.b1Val, N, s.xT, accT);
+      } else k.s16_csr_spmm(wBase + offsets.rowPtr, panels, wBase + offsets.colIdx, wBase + offsets.vals, N, s.xT, ldx, t, accT, ldx, skip ? 1 : 0);
       if (T > 1) k.s32_csr_untranspose(accT, N, ldx, t, acc, N);
       outputStage(engine, stage, s, acc, t, N, N, stage.requant ? out.ptr + b0 * N : acc);
     }
     const dense = B * N * K;
     return { dense, executed: B * wt.nnz - zeros, skippedWeights: dense - B * wt.nnz, skippedZeros: zeros };
   });
+  return { ...r, kernel: kernelName(kernel(used), engine.isa) };
 }
 
 /**
@@ -409,11 +421,10 @@ export function conv2dCsr(engine: Engine, x: TensorLike<'int8' | 'uint8'>, w: Pa
   };
   if (direct && Hp * C * Wp * 2 > 0xffffffff) throw new UnsupportedError(op, `the padded input copy would need ${fmt(Hp * C * Wp * 2)} bytes.`, 'split the image into spatial tiles.');
   const xzp = dtype === 'int8' ? stage.xZeroPoint - 128 : stage.xZeroPoint;
-  return runSparse(engine, { op, packedBytes: 0, scratch, inputs: [x], outShape: info.yShape }, wt, stage, prm.out, ({ x: xp, wBase, offsets, s, out }) => {
+  const r = runSparse(engine, { op, packedBytes: 0, scratch, inputs: [x], outShape: info.yShape }, wt, stage, prm.out, ({ x: xp, wBase, offsets, s, out }) => {
     const k = engine.kernels;
     const buf = () => engine.heap.memory.buffer;
-    const rowPtr = wt.packed?.rowPtr ?? wt.csr!.rowPtr;
-    const colIdx = wt.packed?.colIdx ?? wt.csr!.colIdx;
+    const { rowPtr, colIdx } = wt.packed ? CSR_HOST.get(wt.packed)! : wt.csr!;
     // Entries per column of each group's rows (the packed colCount covers all rows = group 0 when groups = 1).
     const countPtr = (g: number) => (groups === 1 ? wBase + offsets.colCount : s.groupCount + g * K * 4);
     if (groups > 1 && skip) {
@@ -480,4 +491,5 @@ export function conv2dCsr(engine: Engine, x: TensorLike<'int8' | 'uint8'>, w: Pa
     const entries = N * EF * wt.nnz;
     return { dense, executed: entries - zeros, skippedWeights: dense - entries, skippedZeros: zeros };
   });
+  return { ...r, kernel: kernelName(kernel(direct ? 's16_csr_spmm_direct' : 's16_csr_spmm'), engine.isa) };
 }

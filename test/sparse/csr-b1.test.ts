@@ -57,6 +57,7 @@ describe('denseCsr batch 1: the int8 row-contiguous form', () => {
         const r = denseCsr(e, { data: x, shape: [1, cols] }, pw, { xZeroPoint: xzp, bias });
         res[e.isa] = r.y.toArray();
         expect(r.counts.executed).toBe(m.nnz);
+        expect(r.kernel).toMatch(new RegExp(`^s8_csr_spmv\\w*__${e.isa}$`));
         r.y.dispose();
         expect(e.heap.liveCount).toBe(live);
         pw.dispose();
@@ -77,6 +78,7 @@ describe('denseCsr batch 1: the int8 row-contiguous form', () => {
       const pw = packCsrWeights(e, m);
       expect(pw.offsets.b1RowPtr).toBe(-1);
       const r = denseCsr(e, { data: x, shape: [1, cols] }, pw, { xZeroPoint: 1 });
+      expect(r.kernel).toMatch(new RegExp(`^s16_csr_spmm_(1x1|p2x32)__${e.isa}$`));
       expectAllAgree('int16 fallback', qgemmRef(x, 1, dense, Int32Array.from(zps), undefined, 1, 3, cols), { [e.isa]: r.y.toArray() });
       r.y.dispose();
       pw.dispose();
@@ -107,6 +109,7 @@ describe('denseCsr batch 1: the int8 row-contiguous form', () => {
         const pw = packCsrWeights(e, m);
         expect(pw.panels).toBe(3);
         const r = denseCsr(e, { data: x, shape: [B, cols] }, pw, { xZeroPoint: 2 });
+        expect(r.kernel).toMatch(new RegExp(`^${B === 1 ? 's8_csr_spmv' : 's16_csr_spmm_(1x1|p2x32)'}\\w*__${e.isa}$`));
         res[e.isa] = r.y.toArray();
         r.y.dispose();
         pw.dispose();
