@@ -28,7 +28,7 @@ export interface PackAutoWeightsOptions {
   forms?: readonly KernelChoice[];
 }
 
-type AutoWeightsInit = Pick<AutoWeights, 'kind' | 'shape' | 'dtype' | 'groups' | 'density' | 'zeroPoints' | 'dense' | 'csr' | 'host' | 'forms'>;
+type AutoWeightsInit = Pick<AutoWeights, 'kind' | 'shape' | 'dtype' | 'groups' | 'density' | 'zeroPoints' | 'dense' | 'csr' | 'host'>;
 
 /**
  * Weights for {@link conv2dAuto} / {@link denseAuto}: FC [out, in] or conv OHWI [M, R, S, C/groups]
@@ -54,8 +54,17 @@ export class AutoWeights {
   readonly csr: PackedCsrWeights | undefined;
   /** Host copy for the zero-skip kernel (which builds its own layout per call), if kept. */
   readonly host: { data: Int8Array | Uint8Array; shape: number[] } | undefined;
-  /** The forms kept. */
-  readonly forms: ReadonlySet<KernelChoice>;
+  /**
+   * The forms kept (a new set per read, derived from the packed objects themselves, so that no
+   * outside write can make a kernel look for a form that is not there).
+   */
+  get forms(): ReadonlySet<KernelChoice> {
+    const f = new Set<KernelChoice>();
+    if (this.dense) f.add('dense');
+    if (this.host) f.add('zeroskip');
+    if (this.csr) f.add('csr');
+    return f;
+  }
 
   /** @internal Use {@link packAutoWeights}. */
   constructor(init: AutoWeightsInit) {
@@ -67,8 +76,10 @@ export class AutoWeights {
     this.zeroPoints = init.zeroPoints;
     this.dense = init.dense;
     this.csr = init.csr;
-    this.host = init.host;
-    this.forms = init.forms;
+    this.host = init.host && Object.freeze({ data: init.host.data, shape: Object.freeze([...init.host.shape]) as number[] });
+    // Fields pick the packed forms and their geometry: frozen against writes after packing.
+    Object.freeze(this.shape);
+    Object.freeze(this);
   }
 
   /** The zero point as a dense / zero-skip `wZeroPoint` parameter. */
@@ -128,7 +139,7 @@ export function packAutoWeights(engine: Engine, w: TensorLike<'int8' | 'uint8'>,
     throw e;
   }
   const host = keep.has('zeroskip') ? { data, shape: kind === 'fc' ? [rows, 1, 1, cols] : [...shape] } : undefined;
-  return new AutoWeights({ kind, shape: [...shape], dtype: wDtype, groups, density, zeroPoints, dense, csr, host, forms: keep });
+  return new AutoWeights({ kind, shape: [...shape], dtype: wDtype, groups, density, zeroPoints, dense, csr, host });
 }
 
 /** The forms `'auto'` can pick at this weight density with the default crossovers. */

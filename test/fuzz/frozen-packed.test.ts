@@ -5,7 +5,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
-  conv2d, conv2dCsr, conv2dZeroSkip, denseToCsr, matmul, packBits, packConvWeights, packCsrWeights, packWeights, packZeroSkipWeights, type Engine,
+  conv2d, conv2dAuto, conv2dCsr, conv2dZeroSkip, denseToCsr, matmul, packAutoWeights, packBits, packConvWeights, packCsrWeights, packWeights, packZeroSkipWeights, type Engine,
 } from '../../src/index.js';
 import { allEngines, fillInts, rng } from '../helpers/engines.js';
 
@@ -58,6 +58,17 @@ describe('packed weights resist outside writes', () => {
       rc.y.dispose();
       expect(e.heap.liveCount).toBe(live);
       csr.dispose();
+
+      const aw = packAutoWeights(e, w, { forms: ['dense', 'csr'] });
+      expect([...aw.forms].sort()).toEqual(['csr', 'dense']);
+      (aw.forms as Set<string>).add('zeroskip'); // a fresh set per read: this changes nothing
+      expect(aw.forms.has('zeroskip')).toBe(false);
+      expectFrozen(aw, { csr: (o) => (o.csr = undefined), dense: (o) => (o.dense = undefined), shape: (o) => (o.shape[0] = 1), density: (o) => (o.density = 0) });
+      const ra = conv2dAuto(e, x, aw, { pads: 1, use: 'csr' });
+      expect(Array.from(ra.y.toArray())).toEqual(Array.from(wantConv));
+      ra.y.dispose();
+      expect(() => conv2dAuto(e, x, aw, { pads: 1, use: 'zeroskip' })).toThrow(/keep only/);
+      aw.dispose();
 
       const bits = packBits(e, { data: Float32Array.from({ length: 4 * 70 }, (_, i) => (i % 3 ? 1 : -1)), shape: [4, 70] });
       expectFrozen(bits, { rows: (o) => (o.rows = 1e6), wordsPerRow: (o) => (o.wordsPerRow = 1e6), shape: (o) => (o.shape[0] = 9) });
