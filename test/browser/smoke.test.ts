@@ -2,7 +2,9 @@
  * Browser smoke test: the BUILT package (dist/index.js + wasm/) loaded by a plain ES-module page,
  * no bundler, in headless Debian Chromium through playwright-core. It checks build selection
  * (Chromium ships relaxed SIMD, so 'relaxed' must be chosen), all three builds bit-exact against
- * the reference, a wasm served with the wrong MIME type, and the error for an HTML 404 page.
+ * the reference, a wasm served with the wrong MIME type, the error for an HTML 404 page, and the
+ * sparse / binary / network surface (prepared network, automatic kernel choice, CSR, XNOR GEMM)
+ * giving the same bits in the page as in Node.
  */
 import { existsSync, mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -14,6 +16,7 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reluRef } from '../../src/reference/index.js';
 import { expectAllAgree, fillInts, rng } from '../helpers/engines.js';
+import * as macflow from '../../src/index.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -156,6 +159,49 @@ afterAll(async () => {
   if (profile) rmSync(profile, { recursive: true, force: true });
 });
 
+/**
+ * One scenario run both in the page and in Node (source passed as text: no closures, plain JS):
+ * LeNet-5 prepared and run dense and zero-skipping, conv2dAuto on pruned weights through
+ * AutoWeights (CSR chosen) and on sparse activations (zero-skip chosen), an XNOR GEMM.
+ */
+async function sparseScenario(mf: any, e: any): Promise<any> {
+  let seed = 7;
+  const rnd = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) >>> 8) / 16777216;
+  const pixels = Float32Array.from({ length: 784 }, (_, i) => ((i * 37) % 255) / 255);
+  const g = mf.calibrateGraph(e, mf.lenet5Graph({ seed: 3 }), [pixels]);
+  const q = g.input.quant;
+  const xt = mf.quantize(e, { data: pixels, shape: g.input.shape }, { dtype: 'int8', scale: q.scale, zeroPoint: q.zeroPoint });
+  const x = xt.toArray();
+  xt.dispose();
+  const net: Record<string, number[]> = {};
+  for (const zeroSkip of [false, true]) {
+    const p = mf.prepareNetwork(e, g, { zeroSkip });
+    net[String(zeroSkip)] = Array.from(p.run(x).output.data);
+    p.dispose();
+  }
+  const H = 10, C = 24, M = 32;
+  const xs = Uint8Array.from({ length: H * H * C }, () => (rnd() < 0.7 ? 0 : 1 + Math.floor(rnd() * 255)));
+  const ws = Int8Array.from({ length: M * 9 * C }, () => (rnd() < 0.9 ? 0 : Math.floor(rnd() * 255) - 127));
+  const rq = { xScale: 0.02, wScale: 0.01, yScale: 0.2, activation: 'relu' };
+  const aw = mf.packAutoWeights(e, { data: ws, shape: [M, 3, 3, C] });
+  const a = mf.conv2dAuto(e, { data: xs, shape: [1, H, H, C] }, aw, { pads: 1, requantize: rq });
+  const wd = Int8Array.from({ length: M * 9 * C }, () => Math.floor(rnd() * 255) - 127);
+  const b = mf.conv2dAuto(e, { data: xs, shape: [1, H, H, C] }, { data: wd, shape: [M, 3, 3, C] }, { pads: 1, requantize: rq });
+  const auto = { csrRan: a.ran, csr: Array.from(a.y.toArray()), zsRan: b.ran, zs: Array.from(b.y.toArray()) };
+  a.y.dispose();
+  b.y.dispose();
+  aw.dispose();
+  const signs = (n: number) => Float32Array.from({ length: n }, () => (rnd() < 0.5 ? -1 : 1));
+  const pa = mf.packBits(e, { data: signs(5 * 130), shape: [5, 130] });
+  const pb = mf.packBits(e, { data: signs(7 * 130), shape: [7, 130] });
+  const xg = mf.binaryGemm(e, pa, pb);
+  const xnor = Array.from(xg.toArray());
+  xg.dispose();
+  pa.dispose();
+  pb.dispose();
+  return { isa: e.isa, net, auto, xnor, live: e.heap.liveCount };
+}
+
 describe('browser (plain ESM page, headless Chromium)', () => {
   it('loads the built package and picks the relaxed build', () => {
     ready();
@@ -188,6 +234,26 @@ describe('browser (plain ESM page, headless Chromium)', () => {
     expect(r.caps).toMatchObject({ isa: 'simd', origin: 'url', where: `${base}/wrong-mime/macflow-simd.wasm` });
     expect(r.y).toEqual([0, 0, 9]);
     expect(requests).toContainEqual({ path: '/wrong-mime/macflow-simd.wasm', status: 200, type: 'application/octet-stream' });
+  });
+
+  it('prepared network, automatic kernel choice, CSR and XNOR GEMM give the same bits as in Node', async () => {
+    ready();
+    const inPage = await page.evaluate(async (src) => {
+      const mf = (window as unknown as { mf: any }).mf;
+      const e = await mf.init();
+      const before = e.heap.liveCount;
+      const r = await new Function(`return (${src})`)()(mf, e);
+      return { ...r, leaked: r.live - before };
+    }, sparseScenario.toString());
+    const e = await macflow.init({ isa: 'relaxed' });
+    const inNode = await sparseScenario(macflow, e);
+    expect(inPage.isa).toBe('relaxed');
+    expect(inPage.leaked).toBe(0);
+    expect(inPage.auto.csrRan).toBe('csr');
+    expect(inPage.auto.zsRan).toBe('zeroskip');
+    expect(inPage.net.true).toEqual(inPage.net.false);
+    expect({ net: inPage.net, auto: inPage.auto, xnor: inPage.xnor }).toEqual({ net: inNode.net, auto: inNode.auto, xnor: inNode.xnor });
+    expect(pageErrors).toEqual([]);
   });
 
   it('explains an HTML 404 page served instead of the wasm', async () => {
