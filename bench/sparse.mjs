@@ -10,7 +10,7 @@
 //   sparse, weights: dense / conv2d (packed) vs denseCsr / conv2dCsr (packed CSR) at weight
 //     densities 1.0 .. 0.05 (FC 4096x4096, VGG-16 conv3_1; the data of csr.mjs).
 //   binary: int8 matmul / conv2d vs binaryGemm / binaryConv2d (XNOR-popcount) and ternary, int32
-//     out (GEMM 1024^3, VGG-16 conv3_1; the data of binary.mjs).
+//     out (GEMM 1024^3, VGG-16 conv3_1, ResNet-50 3x3; the data of binary.mjs).
 import {
   binaryConv2d, binaryGemm, conv2d, conv2dCsr, conv2dZeroSkip, dense, denseCsr, denseToCsr, matmul,
   packBits, packConvWeights, packCsrWeights, packTernary, packWeights,
@@ -29,7 +29,7 @@ export const QUICK_WEIGHT_DENSITIES = [1.0, 0.1];
 export const SPARSE_DEFAULTS = {
   zeroSkip: ['vgg16-conv3_1', 'resnet50-3x3', 'alexnet-conv2'],
   csr: ['fc-4096', 'vgg16-conv3_1'],
-  binary: ['gemm-1024', 'vgg16-conv3_1'],
+  binary: ['gemm-1024', 'vgg16-conv3_1', 'resnet50-3x3'],
 };
 export const SPARSE_QUICK_DEFAULTS = { zeroSkip: ['resnet50-3x3'], csr: ['resnet50-3x3'], binary: ['gemm-256'] };
 
