@@ -341,31 +341,43 @@ export function conv2dZeroSkip(engine: Engine, x: TensorLike<'int8' | 'uint8'>, 
     }
     if (nchw) transposeBack(out.data, viewOf(outDtype, buf(), yBase, N * E * F * M), N, M, E * F);
 
-    let counts: ZeroSkipCounts | undefined;
-    let feie: FeieReport;
-    if (count) {
-      const dv = new DataView(buf(), sp[4], 16);
-      const macsNonZero = Mg * dv.getFloat64(0, true);
-      const macsReal = Mg * dv.getFloat64(8, true);
-      const nnz = viewOf('int32', buf(), rowNnz, N * H * C).slice();
-      let streamed = 0;
-      for (let i = 0; i < nnz.length; i++) streamed += nnz[i];
-      const total = N * (H + info.pads[0] + info.pads[2]) * (W + info.pads[1] + info.pads[3]) * C;
-      const executed = skip ? macsNonZero : info.macs;
-      counts = {
-        skipZeros: skip,
-        inputs: skip ? { total, streamed, skipped: total - streamed } : { total, streamed: total, skipped: 0 },
-        macs: { dense: info.macs, executed, skipped: info.macs - executed, padding: info.macs - macsReal },
-        rowNnz: nnz,
-        cpuMultiplyAdds: undefined,
-      };
-      feie = feieLayer(info, { tiles }, { rowNnz: nnz, macsExecuted: macsNonZero });
-    } else feie = feieLayer(info, { tiles });
+    const tallies = count ? new DataView(buf(), sp[4], 16) : undefined;
+    const { counts, feie } = countsAndFeie(info, tiles, skip, tallies && {
+      macsNonZero: tallies.getFloat64(0, true), macsReal: tallies.getFloat64(8, true), rowNnz: viewOf('int32', buf(), rowNnz, N * H * C).slice(),
+    });
     const isaName = kernelName(kernel('q8_conv_feie'), engine.isa);
     return { y: out, counts, feie, kernel: isaName, vectorised: engine.isa !== 'scalar' && Mg >= 8 };
   });
 }
 
+
+/**
+ * The counts and the FEIE report of one zero-skip call from the kernel's tallies (per group of
+ * output channels: multiply-adds with a non-zero input and with a real, non-padding input; non-zero
+ * inputs per row and channel), shared by the scatter and the block-sparse paths. Without tallies
+ * (`count: false`) only the dense FEIE model.
+ */
+function countsAndFeie(info: Conv2DInfo, tiles: number, skip: boolean, t?: { macsNonZero: number; macsReal: number; rowNnz: Int32Array; streamed?: number; cpuMultiplyAdds?: number }): { counts: ZeroSkipCounts | undefined; feie: FeieReport } {
+  if (!t) return { counts: undefined, feie: feieLayer(info, { tiles }) };
+  const { N, H, W, C, Mg } = info;
+  const macsNonZero = Mg * t.macsNonZero;
+  const macsReal = Mg * t.macsReal;
+  let streamed = t.streamed;
+  if (streamed === undefined) {
+    streamed = 0;
+    for (let i = 0; i < t.rowNnz.length; i++) streamed += t.rowNnz[i];
+  }
+  const total = N * (H + info.pads[0] + info.pads[2]) * (W + info.pads[1] + info.pads[3]) * C;
+  const executed = skip ? macsNonZero : info.macs;
+  const counts: ZeroSkipCounts = {
+    skipZeros: skip,
+    inputs: skip ? { total, streamed, skipped: total - streamed } : { total, streamed: total, skipped: 0 },
+    macs: { dense: info.macs, executed, skipped: info.macs - executed, padding: info.macs - macsReal },
+    rowNnz: t.rowNnz,
+    cpuMultiplyAdds: t.cpuMultiplyAdds,
+  };
+  return { counts, feie: feieLayer(info, { tiles }, { rowNnz: t.rowNnz, macsExecuted: macsNonZero }) };
+}
 
 /** Output pixels per block-sparse tile: a multiple of 6 (whole panels), A panels within {@link BLOCKSPARSE_TILE_BYTES}. */
 export function blockSparseTileRows(info: Conv2DInfo): number {
@@ -465,25 +477,11 @@ function runBlockSparse(
     }
     if (nchw) transposeBack(out.data, viewOf(outDtype, buf(), yBase, N * EF * M), N, M, EF);
 
-    let counts: ZeroSkipCounts | undefined;
-    let feie: FeieReport;
-    if (count) {
-      const dv = new DataView(buf(), sp[5], 24);
-      const macsNonZero = Mg * dv.getFloat64(0, true);
-      const macsReal = Mg * dv.getFloat64(8, true);
-      const streamed = dv.getFloat64(16, true);
-      const nnz = viewOf('int32', buf(), sp[4], N * H * C).slice();
-      const totalIn = N * (H + info.pads[0] + info.pads[2]) * (W + info.pads[1] + info.pads[3]) * C;
-      const executed = skip ? macsNonZero : info.macs;
-      counts = {
-        skipZeros: skip,
-        inputs: skip ? { total: totalIn, streamed, skipped: totalIn - streamed } : { total: totalIn, streamed: totalIn, skipped: 0 },
-        macs: { dense: info.macs, executed, skipped: info.macs - executed, padding: info.macs - macsReal },
-        rowNnz: nnz,
-        cpuMultiplyAdds: listed * 2 * Mg,
-      };
-      feie = feieLayer(info, { tiles }, { rowNnz: nnz, macsExecuted: macsNonZero });
-    } else feie = feieLayer(info, { tiles });
+    const tallies = count ? new DataView(buf(), sp[5], 24) : undefined;
+    const { counts, feie } = countsAndFeie(info, tiles, skip, tallies && {
+      macsNonZero: tallies.getFloat64(0, true), macsReal: tallies.getFloat64(8, true), streamed: tallies.getFloat64(16, true),
+      rowNnz: viewOf('int32', buf(), sp[4], N * H * C).slice(), cpuMultiplyAdds: listed * 2 * Mg,
+    });
     const isaName = kernelName(kernel('q8_conv_zsgemm_2x16c2'), engine.isa);
     return { y: out, counts, feie, kernel: isaName, vectorised: true };
   });
