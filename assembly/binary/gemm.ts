@@ -18,21 +18,34 @@
   return i32x4.add(i32x4.shuffle(ab, cd, 0, 2, 4, 6), i32x4.shuffle(ab, cd, 1, 3, 5, 7));
 }
 
-// Stores a 4 x 4 tile of Kbits - 2 * s (mv x nv of it at the edges).
+// One stored value: Kbits - 2 * s for XNOR tiles, s itself for ternary tiles (int32 wrapping).
 // @ts-ignore: decorator
-@inline function storeTile(c: usize, lc: usize, kb: i32, mv: i32, nv: i32,
+@inline function tileValue(xnor: bool, kb: i32, x: i32): i32 {
+  return xnor ? kb - 2 * x : x;
+}
+
+// @ts-ignore: decorator
+@inline function tileRow(xnor: bool, kb: v128, x: v128): v128 {
+  return xnor ? i32x4.sub(kb, i32x4.shl(x, 1)) : x;
+}
+
+// Stores a 4 x 4 tile of {@link tileValue}s (mv x nv of it at the edges). `xnor` is a literal at
+// every call, so the inlined code keeps one form. Once per tile, outside the K loop.
+// @ts-ignore: decorator
+@inline function storeTile(c: usize, lc: usize, xnor: bool, kb: i32, mv: i32, nv: i32,
   s00: i32, s01: i32, s02: i32, s03: i32, s10: i32, s11: i32, s12: i32, s13: i32,
   s20: i32, s21: i32, s22: i32, s23: i32, s30: i32, s31: i32, s32: i32, s33: i32): void {
   if (ASC_FEATURE_SIMD && mv == 4 && nv == 4) {
-    v128.store(c, i32x4.sub(i32x4.splat(kb), i32x4.shl(i32x4(s00, s01, s02, s03), 1)));
-    v128.store(c + lc, i32x4.sub(i32x4.splat(kb), i32x4.shl(i32x4(s10, s11, s12, s13), 1)));
-    v128.store(c + 2 * lc, i32x4.sub(i32x4.splat(kb), i32x4.shl(i32x4(s20, s21, s22, s23), 1)));
-    v128.store(c + 3 * lc, i32x4.sub(i32x4.splat(kb), i32x4.shl(i32x4(s30, s31, s32, s33), 1)));
+    const kv = i32x4.splat(kb);
+    v128.store(c, tileRow(xnor, kv, i32x4(s00, s01, s02, s03)));
+    v128.store(c + lc, tileRow(xnor, kv, i32x4(s10, s11, s12, s13)));
+    v128.store(c + 2 * lc, tileRow(xnor, kv, i32x4(s20, s21, s22, s23)));
+    v128.store(c + 3 * lc, tileRow(xnor, kv, i32x4(s30, s31, s32, s33)));
   } else {
-    if (0 < mv) { if (0 < nv) store<i32>(c + 0 * lc, kb - 2 * s00, 0); if (1 < nv) store<i32>(c + 0 * lc, kb - 2 * s01, 4); if (2 < nv) store<i32>(c + 0 * lc, kb - 2 * s02, 8); if (3 < nv) store<i32>(c + 0 * lc, kb - 2 * s03, 12); }
-    if (1 < mv) { if (0 < nv) store<i32>(c + 1 * lc, kb - 2 * s10, 0); if (1 < nv) store<i32>(c + 1 * lc, kb - 2 * s11, 4); if (2 < nv) store<i32>(c + 1 * lc, kb - 2 * s12, 8); if (3 < nv) store<i32>(c + 1 * lc, kb - 2 * s13, 12); }
-    if (2 < mv) { if (0 < nv) store<i32>(c + 2 * lc, kb - 2 * s20, 0); if (1 < nv) store<i32>(c + 2 * lc, kb - 2 * s21, 4); if (2 < nv) store<i32>(c + 2 * lc, kb - 2 * s22, 8); if (3 < nv) store<i32>(c + 2 * lc, kb - 2 * s23, 12); }
-    if (3 < mv) { if (0 < nv) store<i32>(c + 3 * lc, kb - 2 * s30, 0); if (1 < nv) store<i32>(c + 3 * lc, kb - 2 * s31, 4); if (2 < nv) store<i32>(c + 3 * lc, kb - 2 * s32, 8); if (3 < nv) store<i32>(c + 3 * lc, kb - 2 * s33, 12); }
+    if (0 < mv) { if (0 < nv) store<i32>(c, tileValue(xnor, kb, s00), 0); if (1 < nv) store<i32>(c, tileValue(xnor, kb, s01), 4); if (2 < nv) store<i32>(c, tileValue(xnor, kb, s02), 8); if (3 < nv) store<i32>(c, tileValue(xnor, kb, s03), 12); }
+    if (1 < mv) { if (0 < nv) store<i32>(c + lc, tileValue(xnor, kb, s10), 0); if (1 < nv) store<i32>(c + lc, tileValue(xnor, kb, s11), 4); if (2 < nv) store<i32>(c + lc, tileValue(xnor, kb, s12), 8); if (3 < nv) store<i32>(c + lc, tileValue(xnor, kb, s13), 12); }
+    if (2 < mv) { if (0 < nv) store<i32>(c + 2 * lc, tileValue(xnor, kb, s20), 0); if (1 < nv) store<i32>(c + 2 * lc, tileValue(xnor, kb, s21), 4); if (2 < nv) store<i32>(c + 2 * lc, tileValue(xnor, kb, s22), 8); if (3 < nv) store<i32>(c + 2 * lc, tileValue(xnor, kb, s23), 12); }
+    if (3 < mv) { if (0 < nv) store<i32>(c + 3 * lc, tileValue(xnor, kb, s30), 0); if (1 < nv) store<i32>(c + 3 * lc, tileValue(xnor, kb, s31), 4); if (2 < nv) store<i32>(c + 3 * lc, tileValue(xnor, kb, s32), 8); if (3 < nv) store<i32>(c + 3 * lc, tileValue(xnor, kb, s33), 12); }
   }
 }
 
@@ -141,7 +154,7 @@ const POP_LUT: usize = memory.data<u8>([15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 
     t0 = i32x4.add(t0, widen(v0)); t1 = i32x4.add(t1, widen(v1)); t2 = i32x4.add(t2, widen(v2)); t3 = i32x4.add(t3, widen(v3));
   }
   const r = hsum4(t0, t1, t2, t3);
-  storeTile(c, lc, Kbits, mv, nv,
+  storeTile(c, lc, true, Kbits, mv, nv,
     <i32>s00, <i32>s01, <i32>s02, i32x4.extract_lane(r, 0), <i32>s10, <i32>s11, <i32>s12, i32x4.extract_lane(r, 1),
     <i32>s20, <i32>s21, <i32>s22, i32x4.extract_lane(r, 2), <i32>s30, <i32>s31, <i32>s32, i32x4.extract_lane(r, 3));
 }
@@ -173,7 +186,7 @@ const POP_LUT: usize = memory.data<u8>([15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 
     t03 = i32x4.add(t03, widen(v03)); t13 = i32x4.add(t13, widen(v13)); t23 = i32x4.add(t23, widen(v23)); t33 = i32x4.add(t33, widen(v33));
   }
   const r0 = hsum4(t02, t12, t22, t32), r1 = hsum4(t03, t13, t23, t33);
-  storeTile(c, lc, Kbits, mv, nv,
+  storeTile(c, lc, true, Kbits, mv, nv,
     <i32>s00, <i32>s01, i32x4.extract_lane(r0, 0), i32x4.extract_lane(r1, 0), <i32>s10, <i32>s11, i32x4.extract_lane(r0, 1), i32x4.extract_lane(r1, 1),
     <i32>s20, <i32>s21, i32x4.extract_lane(r0, 2), i32x4.extract_lane(r1, 2), <i32>s30, <i32>s31, i32x4.extract_lane(r0, 3), i32x4.extract_lane(r1, 3));
 }
@@ -198,7 +211,7 @@ const POP_LUT: usize = memory.data<u8>([15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 
     }
     pa += 64; pb += 64;
   }
-  storeTile(c, lc, Kbits, mv, nv,
+  storeTile(c, lc, true, Kbits, mv, nv,
     <i32>s00, <i32>s01, <i32>s02, <i32>s03, <i32>s10, <i32>s11, <i32>s12, <i32>s13,
     <i32>s20, <i32>s21, <i32>s22, <i32>s23, <i32>s30, <i32>s31, <i32>s32, <i32>s33);
 }
@@ -345,17 +358,9 @@ export function t2u8_gemm(M: i32, N: i32, T: i32, Cs: i32, a: usize, lda: i32, b
     { const y = load<u64>(pb, 48), h = load<u64>(pb, 56); let t = z0 & y; s03 += popcnt<u64>(t) - (popcnt<u64>(t & (g0 ^ h)) << 1); t = z1 & y; s13 += popcnt<u64>(t) - (popcnt<u64>(t & (g1 ^ h)) << 1); t = z2 & y; s23 += popcnt<u64>(t) - (popcnt<u64>(t & (g2 ^ h)) << 1); t = z3 & y; s33 += popcnt<u64>(t) - (popcnt<u64>(t & (g3 ^ h)) << 1); }
     pa += 64; pb += 64;
   }
-  if (mv == 4 && nv == 4) {
-    store<i32>(c + 0 * lc, <i32>s00, 0); store<i32>(c + 0 * lc, <i32>s01, 4); store<i32>(c + 0 * lc, <i32>s02, 8); store<i32>(c + 0 * lc, <i32>s03, 12);
-    store<i32>(c + 1 * lc, <i32>s10, 0); store<i32>(c + 1 * lc, <i32>s11, 4); store<i32>(c + 1 * lc, <i32>s12, 8); store<i32>(c + 1 * lc, <i32>s13, 12);
-    store<i32>(c + 2 * lc, <i32>s20, 0); store<i32>(c + 2 * lc, <i32>s21, 4); store<i32>(c + 2 * lc, <i32>s22, 8); store<i32>(c + 2 * lc, <i32>s23, 12);
-    store<i32>(c + 3 * lc, <i32>s30, 0); store<i32>(c + 3 * lc, <i32>s31, 4); store<i32>(c + 3 * lc, <i32>s32, 8); store<i32>(c + 3 * lc, <i32>s33, 12);
-  } else {
-    if (0 < mv) { if (0 < nv) store<i32>(c + 0 * lc, <i32>s00, 0); if (1 < nv) store<i32>(c + 0 * lc, <i32>s01, 4); if (2 < nv) store<i32>(c + 0 * lc, <i32>s02, 8); if (3 < nv) store<i32>(c + 0 * lc, <i32>s03, 12); }
-    if (1 < mv) { if (0 < nv) store<i32>(c + 1 * lc, <i32>s10, 0); if (1 < nv) store<i32>(c + 1 * lc, <i32>s11, 4); if (2 < nv) store<i32>(c + 1 * lc, <i32>s12, 8); if (3 < nv) store<i32>(c + 1 * lc, <i32>s13, 12); }
-    if (2 < mv) { if (0 < nv) store<i32>(c + 2 * lc, <i32>s20, 0); if (1 < nv) store<i32>(c + 2 * lc, <i32>s21, 4); if (2 < nv) store<i32>(c + 2 * lc, <i32>s22, 8); if (3 < nv) store<i32>(c + 2 * lc, <i32>s23, 12); }
-    if (3 < mv) { if (0 < nv) store<i32>(c + 3 * lc, <i32>s30, 0); if (1 < nv) store<i32>(c + 3 * lc, <i32>s31, 4); if (2 < nv) store<i32>(c + 3 * lc, <i32>s32, 8); if (3 < nv) store<i32>(c + 3 * lc, <i32>s33, 12); }
-  }
+  storeTile(c, lc, false, 0, mv, nv,
+    <i32>s00, <i32>s01, <i32>s02, <i32>s03, <i32>s10, <i32>s11, <i32>s12, <i32>s13,
+    <i32>s20, <i32>s21, <i32>s22, <i32>s23, <i32>s30, <i32>s31, <i32>s32, <i32>s33);
 }
 
 /**
